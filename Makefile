@@ -1,0 +1,59 @@
+# One-command entry points. Everything is installed into .venv by these targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+export PATH := $(BIN):$(PATH)
+export DAGSTER_HOME ?= $(abspath .dagster_home)
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)
+
+.PHONY: setup run test dev bench eval-text lint rollback clean
+
+setup: $(VENV)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
+	cd dbt_project && $(BIN)/dbt parse --quiet --profiles-dir . --project-dir .
+	@touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp $< $@
+
+## make run: demo exports if the landing folder is empty, every asset, publish, scorecard.
+run: setup
+	$(BIN)/empathy run
+
+## make test: the whole test suite.
+test: setup
+	$(BIN)/ruff check orchestration tests
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+## make dev: the Dagster UI on http://127.0.0.1:3000 (no authentication: loopback only).
+dev: setup
+	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+## make bench: benchmarks; figures are written to docs/benchmarks/.
+bench: setup
+	$(BIN)/empathy bench
+
+eval-text: setup
+	$(BIN)/empathy eval-text
+
+## make rollback: put the previous publication back in place.
+rollback: setup
+	$(BIN)/empathy rollback
+
+lint: setup
+	$(BIN)/ruff check orchestration tests
+	$(BIN)/ruff format --check orchestration tests
+
+clean:
+	rm -rf data .dagster_home dbt_project/target dbt_project/logs

@@ -1,0 +1,1 @@
+"""Empathy warehouse: the Dagster code location and the pipeline's Python code."""

@@ -1,0 +1,25 @@
+"""The Dagster code location: every asset, check, job, schedule and sensor of the warehouse."""
+
+import dagster as dg
+
+from orchestration.defs import (
+    dbt_models,
+    ingestion,
+    jobs,
+    operations,
+    publication,
+    quality,
+    reporting,
+    text_analytics,
+)
+
+defs = dg.Definitions.merge(
+    ingestion.defs,
+    text_analytics.defs,
+    dbt_models.defs,
+    quality.defs,
+    publication.defs,
+    reporting.defs,
+    jobs.defs,
+    operations.defs,
+)

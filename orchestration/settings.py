@@ -1,0 +1,74 @@
+"""Every path and knob the pipeline uses, in one place, overridable by environment variables.
+
+Defaults are safe for a laptop: everything generated lives under ``data/`` in the project
+(git-ignored), and the pseudonymization key lives outside the project and outside every
+database, in the user's config directory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+CONTRACTS_DIR = PROJECT_ROOT / "contracts"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+# Schemas of the build database. `raw` and `enrichment` are what dbt reads as sources;
+# `restricted` holds personal data and quarantined originals and is never read by dbt
+# nor published; `ingest` holds the ledger.
+RAW_SCHEMA = "raw"
+RESTRICTED_SCHEMA = "restricted"
+INGEST_SCHEMA = "ingest"
+ENRICHMENT_SCHEMA = "enrichment"
+MARTS_SCHEMA = "marts"
+
+
+def _path(var: str, default: Path) -> Path:
+    value = os.environ.get(var)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def _default_key_file() -> Path:
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
+    return config_home / "empathy-warehouse" / "pseudonym.key"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration. Build one with :meth:`from_env`."""
+
+    landing_dir: Path
+    mappings_dir: Path
+    build_db: Path
+    serving_dir: Path
+    reports_dir: Path
+    key_file: Path
+    serving_storage_version: str
+    keep_versions: int
+
+    @property
+    def serving_db(self) -> Path:
+        """The file BI tools open read-only; replaced atomically on each publication."""
+        return self.serving_dir / "empathy.duckdb"
+
+    @property
+    def versions_dir(self) -> Path:
+        """Earlier publications kept for rollback."""
+        return self.serving_dir / "versions"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data = _path("EMPATHY_DATA_DIR", PROJECT_ROOT / "data")
+        return cls(
+            landing_dir=_path("EMPATHY_LANDING_DIR", data / "landing"),
+            mappings_dir=_path("EMPATHY_MAPPINGS_DIR", PROJECT_ROOT / "mappings"),
+            build_db=_path("EMPATHY_BUILD_DB", data / "warehouse" / "build.duckdb"),
+            serving_dir=_path("EMPATHY_SERVING_DIR", data / "serving"),
+            reports_dir=_path("EMPATHY_REPORTS_DIR", data / "reports"),
+            key_file=_path("EMPATHY_KEY_FILE", _default_key_file()),
+            serving_storage_version=os.environ.get("EMPATHY_SERVING_STORAGE_VERSION", "v1.0.0"),
+            keep_versions=int(os.environ.get("EMPATHY_KEEP_VERSIONS", "5")),
+        )
