@@ -1,0 +1,93 @@
+"""`empathy run`: the whole pipeline once, in this process, recorded in the Dagster instance.
+
+Used by `make run`. The run shows in the Dagster UI (`make dev`) like any other, because it
+uses the same instance (``DAGSTER_HOME``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.settings import PROJECT_ROOT, Settings
+
+PID_TAG = "empathy/pid"
+
+
+def _prepare_environment() -> None:
+    """Put the virtualenv's `dbt` on PATH and point Dagster at the project's instance."""
+    bin_dir = str(Path(sys.executable).parent)
+    os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Mark runs whose process died (e.g. SIGKILL) as failed and free their pool slots.
+
+    Without a daemon nobody else notices such a run, and the slot it held in the
+    `duckdb_writer` pool would block every later run.
+    """
+    recovered = []
+    in_flight = dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING])
+    for run in instance.get_runs(filters=in_flight):
+        pid = run.tags.get(PID_TAG)
+        if pid is None or _pid_alive(int(pid)):
+            continue
+        instance.report_run_failed(run, "The process running it ended without finishing.")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        recovered.append(run.run_id)
+    return recovered
+
+
+def _ensure_landing_data(settings: Settings) -> None:
+    landing = settings.landing_dir
+    if landing.exists() and any(p.is_file() for p in landing.rglob("*")):
+        return
+    from orchestration.demo.generator import generate
+
+    truth = generate(landing)
+    print(f"Landing folder was empty: wrote the demo exports to {landing} (ground truth {truth})")
+
+
+def run_pipeline() -> int:
+    """Materialize every asset once; print where the serving file and scorecard are."""
+    _prepare_environment()
+    settings = Settings.from_env()
+    _ensure_landing_data(settings)
+
+    from orchestration.definitions import defs
+
+    with dg.DagsterInstance.get() as instance:
+        for run_id in recover_abandoned_runs(instance):
+            print(f"Recovered abandoned run {run_id} (its process had died)")
+        job = defs.resolve_job_def("empathy_pipeline")
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, tags={PID_TAG: str(os.getpid())}
+        )
+
+    scorecard = settings.reports_dir / "scorecard" / "scorecard.html"
+    if not result.success:
+        print(f"Run {result.run_id} failed; see `make dev` (Runs) for the failing step.")
+        print(f"The serving database was left as it was: {settings.serving_db}")
+        return 1
+    print(f"Run {result.run_id} succeeded.")
+    print(f"Serving database (open read-only in a BI tool): {settings.serving_db}")
+    print(f"Board scorecard: {scorecard}")
+    return 0
