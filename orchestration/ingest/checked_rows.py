@@ -1,0 +1,129 @@
+"""Type the mapped values and list, per row, every reason to quarantine it, in one SQL statement.
+
+Creates the temp table `_ingest_checked`: `_row_number`, every canonical column typed as the
+contract says, `_original` (the mapped values as JSON) and `_reasons` (empty for a valid row).
+Reasons never quote a value: the values are in `_original`, which only reaches restricted
+storage.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from orchestration.ingest.contract import ColumnSpec, EntitySpec
+from orchestration.ingest.mapped_rows import MAPPED_TABLE
+from orchestration.ingest.reader import sql_literal
+
+CHECKED_TABLE = "_ingest_checked"
+_TRUE_WORDS = ("yes", "y", "true", "t", "1")
+_FALSE_WORDS = ("no", "n", "false", "f", "0")
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _in_list(values: tuple[str, ...]) -> str:
+    return ", ".join(sql_literal(v) for v in values)
+
+
+def _timestamp(ref: str, date_formats: tuple[str, ...]) -> str:
+    """Text -> TIMESTAMP: the mapping's formats in order, then ISO 8601."""
+    if not date_formats:
+        return f"TRY_CAST({ref} AS TIMESTAMP)"
+    parsed = f"try_strptime({ref}, [{_in_list(date_formats)}])"
+    if any("%z" in f or "%Z" in f for f in date_formats):
+        parsed = f"timezone('UTC', {parsed})"  # zone-aware formats are stored in UTC
+    return f"COALESCE({parsed}, TRY_CAST({ref} AS TIMESTAMP))"
+
+
+def typed_expression(col: ColumnSpec, ref: str, mapped_type: str,
+                     date_formats: tuple[str, ...]) -> str:
+    """SQL turning the mapped value `ref` into the contract type; NULL when it cannot."""
+    text = mapped_type == "VARCHAR"
+    number = f"TRY_CAST({ref} AS DOUBLE)"
+    match col.type:
+        case "VARCHAR":
+            value = ref if text else f"CAST({ref} AS VARCHAR)"
+            return f"lower({value})" if col.accepted else value
+        case "INTEGER":  # whole numbers only: TRY_CAST alone would round 3.5 to 4
+            return f"CASE WHEN {number} = trunc({number}) THEN TRY_CAST({number} AS INTEGER) END"
+        case "DOUBLE":
+            return f"CASE WHEN isfinite({number}) THEN {number} END"
+        case "BOOLEAN":
+            if not text:
+                return f"TRY_CAST({ref} AS BOOLEAN)"
+            return (f"CASE WHEN lower({ref}) IN ({_in_list(_TRUE_WORDS)}) THEN true "
+                    f"WHEN lower({ref}) IN ({_in_list(_FALSE_WORDS)}) THEN false END")
+        case "TIMESTAMP":
+            return _timestamp(ref, date_formats) if text else f"TRY_CAST({ref} AS TIMESTAMP)"
+        case "DATE":
+            if not text:
+                return f"TRY_CAST({ref} AS DATE)"
+            return f"CAST({_timestamp(ref, date_formats)} AS DATE)"
+    raise ValueError(f"unsupported contract type {col.type}")
+
+
+def _unreadable(col: ColumnSpec, date_formats: tuple[str, ...]) -> str:
+    words = {"INTEGER": "a whole number", "DOUBLE": "a number", "BOOLEAN": "a yes/no value"}
+    if col.type in ("DATE", "TIMESTAMP"):
+        tried = ", ".join((*date_formats, "ISO 8601"))
+        return f"{col.name}: not a valid {col.type.lower()} (formats tried: {tried})"
+    return f"{col.name}: not {words[col.type]}"
+
+
+def _column_reasons(col: ColumnSpec, date_formats: tuple[str, ...]) -> list[str]:
+    mapped, typed = f"struct_extract(_m, {sql_literal(col.name)})", _q(col.name)
+    reasons = []
+    if col.type != "VARCHAR":
+        reasons.append(f"CASE WHEN {mapped} IS NOT NULL AND {typed} IS NULL "
+                       f"THEN {sql_literal(_unreadable(col, date_formats))} END")
+    if col.required:
+        reasons.append(f"CASE WHEN {mapped} IS NULL "
+                       f"THEN {sql_literal(f'{col.name}: required value is missing')} END")
+    if col.min is not None:
+        reasons.append(f"CASE WHEN {typed} < {col.min} "
+                       f"THEN {sql_literal(f'{col.name}: below the minimum {col.min}')} END")
+    if col.max is not None:
+        reasons.append(f"CASE WHEN {typed} > {col.max} "
+                       f"THEN {sql_literal(f'{col.name}: above the maximum {col.max}')} END")
+    if col.accepted:
+        allowed = ", ".join(col.accepted)
+        reasons.append(f"CASE WHEN {typed} NOT IN ({_in_list(col.accepted)}) "
+                       f"THEN {sql_literal(f'{col.name}: not one of {allowed}')} END")
+    return reasons
+
+
+def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, mapped_types: dict[str, str],
+               date_formats: tuple[str, ...]) -> None:
+    """Create CHECKED_TABLE from MAPPED_TABLE.
+
+    Reasons: unreadable value, required value missing, out of range, not an accepted value,
+    a contract check not true, and a business key repeated later in the file (among rows
+    that are otherwise valid, the last occurrence is kept).
+    """
+    names = [c.name for c in spec.columns]
+    mapped = ", ".join(f"{_q(n)} := m.{_q(n)}" for n in names)
+    typed = ", ".join(
+        typed_expression(c, "m." + _q(c.name), mapped_types[c.name], date_formats)
+        + f" AS {_q(c.name)}" for c in spec.columns)
+    reasons = [r for c in spec.columns for r in _column_reasons(c, date_formats)]
+    reasons += [f"CASE WHEN ({check.sql}) IS NOT TRUE "
+                f"THEN {sql_literal(f'{check.name}: {check.reason}')} END" for check in spec.checks]
+    key = ", ".join(_q(k) for k in spec.business_key)
+    duplicate = sql_literal(f"duplicate {', '.join(spec.business_key)}: a later row of this file "
+                            "has the same key (the last one is kept)")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {CHECKED_TABLE} AS
+        WITH typed AS (
+            SELECT m._row_number, struct_pack({mapped}) AS _m, {typed} FROM {MAPPED_TABLE} m
+        ), ruled AS (
+            SELECT *, list_filter([{', '.join(reasons)}], lambda r: r IS NOT NULL) AS _reasons
+            FROM typed
+        )
+        SELECT * EXCLUDE (_m, _reasons), to_json(_m) AS _original,
+               CASE WHEN len(_reasons) = 0 AND row_number() OVER (
+                        PARTITION BY len(_reasons) = 0, {key} ORDER BY _row_number DESC) > 1
+                    THEN [{duplicate}] ELSE _reasons END AS _reasons
+        FROM ruled ORDER BY _row_number
+    """)

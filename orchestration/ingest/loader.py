@@ -1,0 +1,180 @@
+"""Ingest the export files of a source: one transaction and one ledger row per file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingest.checked_rows import CHECKED_TABLE, check_rows
+from orchestration.ingest.contract import Contract, EntitySpec, load_contract
+from orchestration.ingest.ledger import (
+    FileFingerprint,
+    earlier_outcome,
+    fingerprint_file,
+    next_seq,
+    record_file,
+    utc_now,
+)
+from orchestration.ingest.mapped_rows import MAPPED_TABLE, map_columns
+from orchestration.ingest.mapping import EntityMapping, load_source_mapping
+from orchestration.ingest.pseudonyms import Pseudonymizer
+from orchestration.ingest.reader import EXPORT_TABLE, MALFORMED_TABLE, redact, stage_export
+from orchestration.ingest.results import BatchValidator, FileRejected, FileResult
+from orchestration.ingest.tables import (
+    LINEAGE_COLUMNS,
+    QUARANTINE,
+    ensure_tables,
+    pii_table,
+    pii_table_columns,
+    raw_table,
+)
+from orchestration.settings import Settings
+
+_TEMP_TABLES = (EXPORT_TABLE, MALFORMED_TABLE, MAPPED_TABLE, CHECKED_TABLE)
+
+
+def _columns(names: tuple[str, ...] | list[str]) -> str:
+    return ", ".join('"' + n.replace('"', '""') + '"' for n in names)
+
+
+def _validate(spec: EntitySpec, label: str, con: duckdb.DuckDBPyConnection,
+              validate_batch: BatchValidator) -> tuple[str, str]:
+    """Run the batch validator on the valid rows: (ledger validation status, message)."""
+    frame = con.execute(f"SELECT {_columns([c.name for c in spec.raw_columns])} "
+                        f"FROM {CHECKED_TABLE} WHERE len(_reasons) = 0").df()
+    verdict = validate_batch(spec.name, frame)
+    if verdict.passed:
+        return "passed", ""
+    if verdict.blocking:
+        raise FileRejected(f"{label}: its {len(frame)} valid rows failed validation "
+                           f"({verdict.message}). Fix the export and drop it again; nothing "
+                           "from it was loaded.", validation="failed")
+    return "warning", f"validation warning: {verdict.message}"
+
+
+def _store(con: duckdb.DuckDBPyConnection, spec: EntitySpec, label: str, file_hash: str,
+           seq: int) -> None:
+    """Insert valid rows into raw (and personal data into restricted), the rest into quarantine."""
+    lineage = [file_hash, seq, utc_now()]
+    lineage_cols = _columns([name for name, _ in LINEAGE_COLUMNS])
+    tables = [(raw_table(spec.name), [c.name for c in spec.raw_columns])]
+    if spec.pii_columns:
+        tables.append((pii_table(spec.name), list(pii_table_columns(spec))))
+    for table, names in tables:
+        con.execute(f"INSERT INTO {table} ({_columns(names)}, {lineage_cols}) "
+                    f"SELECT {_columns(names)}, ?, _row_number, ?, ? "
+                    f"FROM {CHECKED_TABLE} WHERE len(_reasons) = 0", lineage)
+    con.execute(f"""
+        INSERT INTO {QUARANTINE}
+        SELECT $seq, $hash, $path, $entity, _row_number, _reasons, _original, $now
+        FROM {CHECKED_TABLE} WHERE len(_reasons) > 0
+        UNION ALL
+        SELECT $seq, $hash, $path, $entity, _row_number, [reason], original_values, $now
+        FROM {MALFORMED_TABLE}
+    """, {"seq": seq, "hash": file_hash, "path": label, "entity": spec.name, "now": lineage[2]})
+
+
+def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, spec: EntitySpec,
+          mapping: EntityMapping, fingerprint: FileFingerprint, seq: int,
+          pseudonymizer: Pseudonymizer,
+          validate_batch: BatchValidator | None) -> tuple[FileResult, str | None]:
+    """Stage, map, check, validate and store one file inside the caller's transaction."""
+    staged = stage_export(con, path, label, mapping, fingerprint,
+                          keep_raw_lines=not spec.pseudonymized_columns)
+    mapped = map_columns(con, spec, mapping, staged, label, pseudonymizer)
+    check_rows(con, spec, mapped.types, mapping.date_formats)
+    validation, notes = None, []
+    if validate_batch is not None:
+        validation, note = _validate(spec, label, con, validate_batch)
+        notes += [note] if note else []
+    _store(con, spec, label, fingerprint.sha256, seq)
+    valid, invalid = con.execute(
+        f"SELECT count(*) FILTER (len(_reasons) = 0), count(*) FILTER (len(_reasons) > 0) "
+        f"FROM {CHECKED_TABLE}").fetchone()
+    quarantined = invalid + staged.malformed
+    if mapped.missing_optional:
+        notes.append("optional columns not in this file, loaded empty: "
+                     + ", ".join(mapped.missing_optional))
+    result = FileResult(
+        path=label, source=spec.source, entity=spec.name, file_hash=fingerprint.sha256,
+        status="loaded", rows_read=valid + quarantined, rows_loaded=valid,
+        rows_quarantined=quarantined,
+        message="; ".join([f"{valid} rows loaded, {quarantined} quarantined", *notes]),
+        ignored_columns=mapped.ignored, ledger_seq=seq,
+    )
+    return result, validation
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    landing_dir: Path,
+    spec: EntitySpec,
+    mapping: EntityMapping,
+    pseudonymizer: Pseudonymizer,
+    validate_batch: BatchValidator | None = None,
+) -> FileResult:
+    """Ingest one export file for one entity, unless the ledger says it is already done."""
+    label = path.relative_to(landing_dir).as_posix()
+    fingerprint = fingerprint_file(path)
+    base = {"path": label, "source": spec.source, "entity": spec.name,
+            "file_hash": fingerprint.sha256}
+    ledger_args = {"size": fingerprint.size, "mapping_hash": mapping.fingerprint}
+    earlier = earlier_outcome(con, fingerprint.sha256, spec.name, label, mapping.fingerprint)
+    if earlier is not None:
+        status, seq, earlier_path, message = earlier
+        if earlier_path == label and status == "rejected":
+            return FileResult(**base, status=status, message=message, ledger_seq=seq,
+                              recorded=False)
+        if earlier_path == label:
+            return FileResult(**base, status="skipped", ledger_seq=seq, recorded=False,
+                              message=f"already ingested (ledger seq {seq})")
+        result = FileResult(**base, status="skipped", ledger_seq=next_seq(con),
+                            message=f"same content as {earlier_path} (ledger seq {seq}); "
+                                    "nothing new to load")
+        record_file(con, result, validation=None, started_at=utc_now(), **ledger_args)
+        return result
+    seq, started = next_seq(con), utc_now()
+    con.begin()
+    try:
+        result, validation = _load(con, path, label, spec, mapping, fingerprint, seq,
+                                   pseudonymizer, validate_batch)
+        record_file(con, result, validation=validation, started_at=started, **ledger_args)
+        con.commit()
+    except (FileRejected, duckdb.Error) as exc:
+        con.rollback()
+        message = str(exc) if isinstance(exc, FileRejected) else (
+            f"{label}: could not be loaded ({redact(exc)}); nothing from it was loaded.")
+        result = FileResult(**base, status="rejected", message=message, ledger_seq=seq)
+        record_file(con, result, validation=getattr(exc, "validation", None),
+                    started_at=started, **ledger_args)
+    for table in _TEMP_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    return result
+
+
+def ingest_source(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: str,
+    validate_batch: BatchValidator | None = None,
+    contract: Contract | None = None,
+) -> list[FileResult]:
+    """Ingest every new export file of `source` found by its mapping in the landing folder.
+
+    A source without a mapping file or without a landing folder yields no results; every
+    raw table exists afterwards either way.
+    """
+    contract = contract or load_contract()
+    ensure_tables(con, contract)
+    mappings = load_source_mapping(settings.mappings_dir, source, contract)
+    if not mappings or not settings.landing_dir.is_dir():
+        return []
+    pseudonymizer = Pseudonymizer.from_settings(settings)
+    return [
+        ingest_file(con, path, settings.landing_dir, contract.entities[m.entity], m,
+                    pseudonymizer, validate_batch)
+        for m in mappings
+        for path in m.matching_files(settings.landing_dir)
+    ]

@@ -1,0 +1,122 @@
+"""Apply an entity mapping to a staged export: one column per canonical column, in SQL.
+
+Creates the temp table `_ingest_mapped` (`_row_number` + every canonical column) from
+`_ingest_export`. Text values are trimmed (blank -> NULL) and pseudonymized columns are
+replaced by their HMAC pseudonym here, before anything is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import duckdb
+
+from orchestration.ingest.contract import ColumnSpec, EntitySpec
+from orchestration.ingest.mapping import ColumnSource, EntityMapping
+from orchestration.ingest.pseudonyms import Pseudonymizer
+from orchestration.ingest.reader import EXPORT_TABLE, StagedExport, redact
+from orchestration.ingest.results import FileRejected
+
+MAPPED_TABLE = "_ingest_mapped"
+
+
+@dataclass(frozen=True)
+class MappedColumns:
+    """What mapping one file produced."""
+
+    types: dict[str, str]  # DuckDB type of every canonical column in MAPPED_TABLE
+    missing_optional: tuple[str, ...]  # mapped optional columns this file cannot produce
+    ignored: tuple[str, ...]  # export columns that no mapping uses
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _missing_required(label: str, mapping: EntityMapping, column: str, problem: str,
+                      staged: StagedExport) -> FileRejected:
+    found = ", ".join(f'"{c}"' for c in staged.columns)
+    hint = ""
+    if len(staged.columns) == 1 and re.search(r"[;\t|,]", staged.columns[0]):
+        hint = " The columns look glued together: set `delimiter:` to the export's separator."
+    return FileRejected(
+        f"{label}: required column `{column}` {problem}. The file's columns are: {found}. "
+        f"Fix the mapping of `{column}` for `{mapping.entity}` in {mapping.mapping_file} (or "
+        f"export the column), then drop the file again.{hint}"
+    )
+
+
+def _expression(
+    con: duckdb.DuckDBPyConnection, col: ColumnSpec, source: ColumnSource | None,
+    staged: StagedExport, label: str, mapping: EntityMapping,
+) -> tuple[str | None, str]:
+    """(SQL over the export, its DuckDB type), or (None, type) when this file cannot produce it."""
+    if source is None:
+        return None, col.type
+    if source.export is not None:
+        if source.export in staged.columns:
+            return _quote(source.export), "VARCHAR"
+        if col.required:
+            raise _missing_required(label, mapping, col.name,
+                                    f'is mapped to export column "{source.export}", which is not '
+                                    "in this file", staged)
+        return None, col.type
+    sql = f"({source.sql})"
+    try:
+        described = con.execute(f"DESCRIBE SELECT {sql} AS v FROM {EXPORT_TABLE}").fetchone()
+    except duckdb.BinderException as exc:
+        if col.required:
+            raise _missing_required(label, mapping, col.name,
+                                    f"is mapped to an expression this file cannot answer "
+                                    f"({redact(exc)})", staged) from exc
+        return None, col.type
+    except duckdb.Error as exc:
+        raise FileRejected(f"{label}: the expression for `{col.name}` in {mapping.mapping_file} "
+                           f"is not valid DuckDB SQL ({redact(exc)}).") from exc
+    return sql, described[1]
+
+
+def _uses(sources: list[ColumnSource], export_column: str) -> bool:
+    """Whether any mapping reads `export_column` (by name, or mentioned in an expression)."""
+    pattern = re.compile(r"(?<![\w])" + re.escape(export_column) + r"(?![\w])")
+    return any(s.export == export_column or (s.sql and pattern.search(s.sql)) for s in sources)
+
+
+def map_columns(
+    con: duckdb.DuckDBPyConnection,
+    spec: EntitySpec,
+    mapping: EntityMapping,
+    staged: StagedExport,
+    label: str,
+    pseudonymizer: Pseudonymizer,
+) -> MappedColumns:
+    """Create MAPPED_TABLE from the staged export; reject the file if a required one is absent."""
+    sources = dict(mapping.columns)
+    selects, types, missing, params = [], {}, [], None
+    for col in spec.columns:
+        sql, typ = _expression(con, col, sources.get(col.name), staged, label, mapping)
+        if sql is None:
+            if col.name in sources:
+                missing.append(col.name)
+            selects.append(f"NULL::{col.type} AS {_quote(col.name)}")
+            types[col.name] = col.type
+            continue
+        if typ == "VARCHAR":
+            sql = f"NULLIF(trim({sql}), '')"
+        if col.pseudonymize:
+            value = sql if typ == "VARCHAR" else f"CAST({sql} AS VARCHAR)"
+            sql, typ = pseudonymizer.sql(col.pseudonymize, value), "VARCHAR"
+            params = pseudonymizer.sql_parameters()
+        selects.append(f"{sql} AS {_quote(col.name)}")
+        types[col.name] = typ
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {MAPPED_TABLE} AS "
+                    f"SELECT _row_number, {', '.join(selects)} FROM {EXPORT_TABLE}", params)
+    except duckdb.Error as exc:
+        raise FileRejected(f"{label}: a mapping expression in {mapping.mapping_file} failed on "
+                           f"this file ({redact(exc)}). Fix the expression, then drop the file "
+                           "again.") from exc
+    ignored = tuple(c for c in staged.columns if not _uses(list(sources.values()), c))
+    return MappedColumns(types=types, missing_optional=tuple(missing), ignored=ignored)
+

@@ -1,0 +1,223 @@
+"""Read one export file, every value as text, into a temporary table, or reject it whole.
+
+The result is the temp table `_ingest_export` (`_row_number`, `_file_name`, then one VARCHAR
+column per export column) and `_ingest_malformed` (rows that could not be split into the
+header's fields: quarantined individually). A zero-byte file, a wrong encoding, and a file cut
+off mid-row raise :class:`FileRejected` with a message naming the file, the problem and the fix.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingest.ledger import FileFingerprint
+from orchestration.ingest.mapping import EntityMapping
+from orchestration.ingest.results import FileRejected
+
+EXPORT_TABLE = "_ingest_export"
+MALFORMED_TABLE = "_ingest_malformed"
+_PARSED = "_ingest_parsed"
+_REJECTS = "_ingest_rejects"
+_REJECT_SCANS = "_ingest_reject_scans"
+_HEADER_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class StagedExport:
+    """The export's column names (header names, or JSON keys) and its malformed-row count."""
+
+    columns: tuple[str, ...]
+    malformed: int
+
+
+def sql_literal(value: str) -> str:
+    """`value` as a SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def redact(error: Exception) -> str:
+    """First line of a database error with quoted literals removed (they may hold values)."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return re.sub(r"'[^']*'", "'…'", first)
+
+
+def _encoding_fix(label: str, mapping: EntityMapping, line: int) -> FileRejected:
+    return FileRejected(
+        f"{label}: the file is not valid {mapping.encoding} (first bad character on line {line}). "
+        f"Set `encoding: latin-1` (or the encoding the export really uses) for `{mapping.entity}` "
+        f"in {mapping.mapping_file}; the file is retried on the next run."
+    )
+
+
+def _header(path: Path, label: str, mapping: EntityMapping) -> tuple[str, ...]:
+    """Header names, trimmed; an empty name becomes `column<position>`, a repeat gets `_2`."""
+    with path.open("rb") as handle:
+        head = handle.read(_HEADER_BYTES)
+    try:
+        text = codecs.getincrementaldecoder(mapping.python_codec)().decode(head, final=False)
+    except UnicodeDecodeError as exc:
+        raise _encoding_fix(label, mapping, 1 + head[: exc.start].count(b"\n")) from exc
+    escape = mapping.escape if mapping.escape not in (None, mapping.quote) else None
+    reader = csv.reader(io.StringIO(text), delimiter=mapping.delimiter, quotechar=mapping.quote,
+                        escapechar=escape, doublequote=escape is None)
+    raw = next(reader, [])
+    if not any(name.strip() for name in raw):
+        raise FileRejected(f"{label}: the file has no header row. Export it again with column "
+                           "names in the first row.")
+    names: list[str] = []
+    for position, name in enumerate(raw, start=1):
+        name = name.strip() or f"column{position}"
+        candidate, n = name, 1
+        while candidate in names:
+            n += 1
+            candidate = f"{name}_{n}"
+        names.append(candidate)
+    return tuple(names)
+
+
+def _number_rows(con: duckdb.DuckDBPyConnection, label: str, bad_rows: str) -> None:
+    """Create EXPORT_TABLE from _PARSED, giving each row its 1-based data-row number in the file.
+
+    `bad_rows` selects the data-row numbers (column `n`) of rows the reader could not parse.
+    """
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {EXPORT_TABLE} AS
+        WITH bad AS ({bad_rows}),
+        good_numbers AS (
+            SELECT n, row_number() OVER (ORDER BY n) AS _ordinal
+            FROM range(1, (SELECT count(*) FROM {_PARSED}) + (SELECT count(*) FROM bad) + 1) r(n)
+            WHERE n NOT IN (SELECT n FROM bad)
+        )
+        SELECT g.n AS _row_number, {sql_literal(Path(label).name)} AS _file_name,
+               p.* EXCLUDE (_ordinal)
+        FROM {_PARSED} p JOIN good_numbers g USING (_ordinal)
+        ORDER BY _row_number
+    """)
+
+
+def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping: EntityMapping,
+               fingerprint: FileFingerprint, keep_raw_lines: bool) -> StagedExport:
+    names = _header(path, label, mapping)
+    columns = "{" + ", ".join(f"{sql_literal(n)}: 'VARCHAR'" for n in names) + "}"
+    escape = mapping.escape or mapping.quote
+    for table in (_REJECTS, _REJECT_SCANS):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {_PARSED} AS
+        SELECT row_number() OVER () AS _ordinal, *
+        FROM read_csv({sql_literal(str(path))}, header = true, auto_detect = false,
+                      columns = {columns}, delim = {sql_literal(mapping.delimiter)},
+                      quote = {sql_literal(mapping.quote)}, escape = {sql_literal(escape)},
+                      encoding = {sql_literal(mapping.duckdb_encoding)}, store_rejects = true,
+                      rejects_table = '{_REJECTS}', rejects_scan = '{_REJECT_SCANS}')
+    """)
+    # DuckDB's reject `line` counts records (header = 1), so data row = line - 1.
+    errors = con.execute(f"""
+        SELECT line - 1 AS n, list(DISTINCT error_type::VARCHAR) AS kinds,
+               max(csv_line) AS csv_line
+        FROM {_REJECTS} GROUP BY line ORDER BY line
+    """).fetchall()
+    parsed = con.execute(f"SELECT count(*) FROM {_PARSED}").fetchone()[0]
+    encoding_errors = [n for n, kinds, _ in errors if "INVALID ENCODING" in kinds]
+    if encoding_errors:
+        raise _encoding_fix(label, mapping, encoding_errors[0] + 1)
+    unclosed = [n for n, kinds, _ in errors if "UNQUOTED VALUE" in kinds]
+    if unclosed:
+        raise FileRejected(
+            f"{label}: a quote opened on line {unclosed[0] + 1} is never closed, so the file looks "
+            f"cut off. Export it again and replace the file; if the export does not quote values "
+            f"with {mapping.quote}, set `quote:` in {mapping.mapping_file}."
+        )
+    last_row = parsed + len(errors)
+    if errors and errors[-1][0] == last_row and not fingerprint.ends_with_newline:
+        raise FileRejected(
+            f"{label}: the file is cut off: its last row (line {last_row + 1}) is incomplete. "
+            "Export it again and replace the file; nothing from it was loaded."
+        )
+    original = "to_json({'raw_line': csv_line})" if keep_raw_lines else "NULL::JSON"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {MALFORMED_TABLE} AS
+        SELECT line - 1 AS _row_number,
+               'row has a different number of fields than the header ({len(names)}): check '
+                 || 'the delimiter and quoting of this row' AS reason,
+               {original} AS original_values
+        FROM {_REJECTS} GROUP BY line, csv_line
+    """)
+    _number_rows(con, label, f"SELECT _row_number AS n FROM {MALFORMED_TABLE}")
+    return StagedExport(names, len(errors))
+
+
+def _json_path(key: str) -> str:
+    return sql_literal('$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"')
+
+
+def _stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping: EntityMapping,
+                 fingerprint: FileFingerprint) -> StagedExport:
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {_PARSED} AS
+        SELECT row_number() OVER () AS _ordinal, json
+        FROM read_json_objects({sql_literal(str(path))}, format = 'newline_delimited',
+                               ignore_errors = true)
+    """)
+    bad = [n for (n,) in con.execute(
+        f"SELECT _ordinal FROM {_PARSED} WHERE json IS NULL OR json_type(json) <> 'OBJECT' "
+        "ORDER BY _ordinal").fetchall()]
+    total = con.execute(f"SELECT count(*) FROM {_PARSED}").fetchone()[0]
+    if bad and bad[-1] == total and not fingerprint.ends_with_newline:
+        raise FileRejected(
+            f"{label}: the file is cut off: its last record ({total}) is incomplete JSON. "
+            "Export it again and replace the file; nothing from it was loaded."
+        )
+    keys = tuple(k for (k,) in con.execute(f"""
+        SELECT k FROM (SELECT _ordinal, unnest(json_keys(json)) AS k FROM {_PARSED}
+                       WHERE json_type(json) = 'OBJECT')
+        GROUP BY k ORDER BY min(_ordinal), k""").fetchall())
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {MALFORMED_TABLE} AS
+        SELECT _ordinal AS _row_number,
+               'record is not a JSON object: check this line of the file' AS reason,
+               NULL::JSON AS original_values
+        FROM {_PARSED} WHERE json IS NULL OR json_type(json) <> 'OBJECT'
+    """)
+    extract = ", ".join(f'json ->> {_json_path(k)} AS "{k}"' for k in keys)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {_PARSED} AS
+        SELECT _ordinal{', ' + extract if extract else ''} FROM {_PARSED}
+        WHERE json_type(json) = 'OBJECT'
+    """)
+    _number_rows(con, label, f"SELECT _row_number AS n FROM {MALFORMED_TABLE}")
+    return StagedExport(keys, len(bad))
+
+
+def stage_export(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    label: str,
+    mapping: EntityMapping,
+    fingerprint: FileFingerprint,
+    keep_raw_lines: bool,
+) -> StagedExport:
+    """Read `path` (shown as `label`) into EXPORT_TABLE and MALFORMED_TABLE.
+
+    `keep_raw_lines` keeps a malformed CSV row's text in quarantine; pass False for entities
+    with pseudonymized ids, whose raw values must not be stored anywhere.
+    """
+    if fingerprint.size == 0:
+        raise FileRejected(
+            f"{label}: the file is empty (0 bytes); the export was probably interrupted. "
+            "Export it again and replace the file."
+        )
+    try:
+        if mapping.format == "jsonl":
+            return _stage_jsonl(con, path, label, mapping, fingerprint)
+        return _stage_csv(con, path, label, mapping, fingerprint, keep_raw_lines)
+    except duckdb.Error as exc:
+        raise FileRejected(f"{label}: the file cannot be read as {mapping.format} with the "
+                           f"settings in {mapping.mapping_file} ({redact(exc)}).") from exc
