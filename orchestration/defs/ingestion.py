@@ -1,5 +1,136 @@
-"""Placeholder: replaced by this layer's definitions."""
+"""Ingestion layer: one multi-asset per source (`raw/<entity>`), and the landing-folder sensor.
+
+Paths come from `Settings.from_env()` at run time. Logs and metadata carry file names and
+counts only, never a value from an export.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
 
 import dagster as dg
+import duckdb
 
-defs = dg.Definitions()
+from orchestration.defs.jobs import WRITER_POOL, empathy_pipeline
+from orchestration.ingest import EntitySpec, FileResult, ingest_source, load_contract, raw_table
+from orchestration.settings import Settings
+
+GROUP = "ingestion"
+
+
+def _spec(entity: EntitySpec) -> dg.AssetSpec:
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn(c.name, c.type, description=c.description) for c in entity.raw_columns
+        ]
+    )
+    return dg.AssetSpec(
+        key=dg.AssetKey(["raw", entity.name]),
+        group_name=GROUP,
+        description=f"raw.{entity.name}: {entity.description}",
+        kinds={"duckdb"},
+        metadata={"dagster/column_schema": schema, "business_key": list(entity.business_key)},
+    )
+
+
+def _metadata(results: list[FileResult], table_rows: int) -> dict[str, object]:
+    new = [r for r in results if r.recorded]
+    rejected = [r for r in new if r.status == "rejected"]
+    return {
+        "files_loaded": sum(r.status == "loaded" for r in new),
+        "files_rejected": len(rejected),
+        "files_skipped": sum(r.status == "skipped" for r in new),
+        "files_already_ingested": sum(not r.recorded for r in results),
+        "rows_read": sum(r.rows_read for r in new),
+        "rows_loaded": sum(r.rows_loaded for r in new),
+        "rows_quarantined": sum(r.rows_quarantined for r in new),
+        "dagster/row_count": table_rows,
+        "rejections": dg.MetadataValue.md("\n".join(f"- {r.message}" for r in rejected) or "none"),
+    }
+
+
+def _log(context: dg.AssetExecutionContext, result: FileResult) -> None:
+    if not result.recorded:
+        return
+    if result.status == "rejected":
+        context.log.warning(f"rejected {result.message}")
+        return
+    context.log.info(
+        f"{result.path} -> raw.{result.entity}: {result.status}, "
+        f"{result.rows_read} rows read, {result.rows_loaded} loaded, "
+        f"{result.rows_quarantined} quarantined"
+    )
+
+
+def _source_assets(source: str, entities: tuple[EntitySpec, ...]) -> dg.AssetsDefinition:
+    @dg.multi_asset(
+        name=f"ingest_{source}",
+        specs=[_spec(e) for e in entities],
+        pool=WRITER_POOL,
+        description=f"Load new {source} export files from the landing folder into raw tables.",
+    )
+    def ingest(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
+        settings = Settings.from_env()
+        settings.build_db.parent.mkdir(parents=True, exist_ok=True)
+        with duckdb.connect(str(settings.build_db)) as con:
+            results = ingest_source(con, settings, source)
+            totals = {
+                e.name: con.execute(f"SELECT count(*) FROM {raw_table(e.name)}").fetchone()[0]
+                for e in entities
+            }
+        for result in results:
+            _log(context, result)
+        for entity in entities:
+            mine = [r for r in results if r.entity == entity.name]
+            yield dg.MaterializeResult(
+                asset_key=dg.AssetKey(["raw", entity.name]),
+                metadata=_metadata(mine, totals[entity.name]),
+            )
+
+    return ingest
+
+
+def _landing_snapshot(landing_dir: Path) -> dict[str, list[int]]:
+    """Size and modification time of every visible file under the landing folder."""
+    if not landing_dir.is_dir():
+        return {}
+    snapshot = {}
+    for path in landing_dir.rglob("*"):
+        relative = path.relative_to(landing_dir)
+        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+            stat = path.stat()
+            snapshot[relative.as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return snapshot
+
+
+@dg.sensor(
+    job=empathy_pipeline,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Requests a pipeline run when files appear or change in the landing folder "
+    "(reads only the folder listing, never the build database).",
+)
+def landing_folder_sensor(context: dg.SensorEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    """Compare the landing folder with the cursor (path -> size, mtime) of the last tick."""
+    snapshot = _landing_snapshot(Settings.from_env().landing_dir)
+    seen = json.loads(context.cursor) if context.cursor else {}
+    changed = {path: stat for path, stat in sorted(snapshot.items()) if seen.get(path) != stat}
+    context.update_cursor(json.dumps(snapshot))
+    if not changed:
+        return dg.SkipReason("No new or changed files in the landing folder.")
+    context.log.info(f"{len(changed)} new or changed file(s) in the landing folder")
+    return dg.RunRequest(
+        run_key=hashlib.sha256(json.dumps(changed).encode()).hexdigest(),
+        tags={
+            "empathy/trigger": "landing_folder_sensor",
+            "empathy/changed_files": str(len(changed)),
+        },
+    )
+
+
+_contract = load_contract()
+defs = dg.Definitions(
+    assets=[_source_assets(s, _contract.by_source(s)) for s in _contract.sources],
+    sensors=[landing_folder_sensor],
+)

@@ -189,8 +189,8 @@ def _stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping
     extract = ", ".join(f'json ->> {_json_path(k)} AS "{k}"' for k in keys)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {_PARSED} AS
-        SELECT _ordinal{', ' + extract if extract else ''} FROM {_PARSED}
-        WHERE json_type(json) = 'OBJECT'
+        SELECT row_number() OVER (ORDER BY _ordinal) AS _ordinal{', ' + extract if extract else ''}
+        FROM {_PARSED} WHERE json_type(json) = 'OBJECT' ORDER BY _ordinal
     """)
     _number_rows(con, label, f"SELECT _row_number AS n FROM {MALFORMED_TABLE}")
     return StagedExport(keys, len(bad))
