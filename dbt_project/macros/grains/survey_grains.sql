@@ -1,0 +1,18 @@
+{#- The grains of the survey marts (fct_csat, fct_nps, fct_ces), over
+    int_survey_responses_enriched: grain name -> column. -#}
+{% macro survey_grains() -%}
+{{ return({
+    'overall': none,
+    'day': 'response_date',
+    'week': 'response_date',
+    'month': 'response_date',
+    'quarter': 'response_date',
+    'weekday': 'response_date',
+    'channel': 'channel',
+    'team': 'team',
+    'agent': 'agent_id',
+    'interaction_type': 'interaction_type',
+    'location': 'location',
+    'handled_by': 'handled_by',
+}) }}
+{%- endmacro %}

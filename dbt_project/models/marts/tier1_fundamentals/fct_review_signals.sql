@@ -1,0 +1,89 @@
+{#- Public reviews: volume, star rating, sentiment of the review text and reply rate, overall,
+    by month and quarter, by platform and by location. -#}
+with reviews as (
+    select * from {{ ref('stg_reviews__reviews') }}
+),
+
+review_texts as (
+    select * from {{ ref('int_texts_scored') }}
+    where source_entity = 'reviews' and text_field = 'review_text'
+),
+
+scored_reviews as (
+    select
+        reviews.review_id,
+        reviews.platform,
+        reviews.location,
+        reviews.review_date,
+        reviews.rating,
+        reviews.has_reply,
+        review_texts.text_hash is not null as has_text,
+        coalesce(review_texts.has_opinion, false) as has_opinion,
+        review_texts.has_opinion and review_texts.sentiment_label = 'positive' as is_positive,
+        review_texts.has_opinion and review_texts.sentiment_label = 'negative' as is_negative
+    from reviews
+    left join review_texts
+        on reviews.review_id = review_texts.source_id
+),
+
+by_grain as (
+    {{ explode_to_grains('scored_reviews', {
+        'overall': none,
+        'month': 'review_date',
+        'quarter': 'review_date',
+        'platform': 'platform',
+        'location': 'location',
+    }) }}
+),
+
+counts as (
+    select
+        grain,
+        grain_value,
+        period_start,
+        count(*) as n_reviews,
+        count(rating) as n_rated,
+        {{ count_where('rating >= 4') }} as n_rating_top2,
+        sum(rating) as rating_sum,
+        sum(rating * rating) as rating_sum_of_squares,
+        {{ count_where('has_text') }} as n_texts,
+        {{ count_where('has_opinion') }} as n_with_opinion,
+        {{ count_where('is_positive') }} as n_positive,
+        {{ count_where('is_negative') }} as n_negative,
+        {{ count_where('has_reply') }} as n_replied
+    from by_grain
+    group by grain, grain_value, period_start
+)
+
+select
+    grain,
+    grain_value,
+    period_start,
+    n_reviews,
+    n_rated,
+    rating_sum / nullif(n_rated, 0) as rating_mean,
+    {{ mean_low('rating_sum', 'rating_sum_of_squares', 'n_rated') }} as rating_mean_ci_low,
+    {{ mean_high('rating_sum', 'rating_sum_of_squares', 'n_rated') }} as rating_mean_ci_high,
+    n_rating_top2,
+    cast(n_rating_top2 as double) / nullif(n_rated, 0) as rating_top2_share,
+    {{ wilson_low('n_rating_top2', 'n_rated') }} as rating_top2_share_ci_low,
+    {{ wilson_high('n_rating_top2', 'n_rated') }} as rating_top2_share_ci_high,
+    n_texts,
+    n_with_opinion,
+    n_positive,
+    n_negative,
+    cast(n_positive as double) / nullif(n_with_opinion, 0) as positive_share,
+    {{ wilson_low('n_positive', 'n_with_opinion') }} as positive_share_ci_low,
+    {{ wilson_high('n_positive', 'n_with_opinion') }} as positive_share_ci_high,
+    cast(n_negative as double) / nullif(n_with_opinion, 0) as negative_share,
+    {{ wilson_low('n_negative', 'n_with_opinion') }} as negative_share_ci_low,
+    {{ wilson_high('n_negative', 'n_with_opinion') }} as negative_share_ci_high,
+    cast(n_positive - n_negative as double) / nullif(n_with_opinion, 0) as net_sentiment,
+    {{ difference_low('n_positive', 'n_negative', 'n_with_opinion') }} as net_sentiment_ci_low,
+    {{ difference_high('n_positive', 'n_negative', 'n_with_opinion') }} as net_sentiment_ci_high,
+    n_replied,
+    cast(n_replied as double) / n_reviews as reply_rate,
+    {{ wilson_low('n_replied', 'n_reviews') }} as reply_rate_ci_low,
+    {{ wilson_high('n_replied', 'n_reviews') }} as reply_rate_ci_high,
+    n_reviews >= {{ var('min_n_reportable') }} as is_reportable
+from counts

@@ -1,0 +1,23 @@
+with source as (
+    select * from {{ source('raw', 'orders') }}
+),
+
+latest as (
+    {{ deduplicate_latest('source', ['order_id']) }}
+),
+
+renamed as (
+    select
+        cast(order_id as {{ dbt.type_string() }}) as order_id,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(ordered_at as {{ dbt.type_timestamp() }}) as ordered_at,
+        cast(amount as double) as amount,
+        cast(quantity as {{ dbt.type_int() }}) as quantity,
+        trim(cast(product as {{ dbt.type_string() }})) as product,
+        cast(is_complex_product as {{ dbt.type_boolean() }}) as is_complex_product,
+        _ingest_seq,
+        _loaded_at
+    from latest
+)
+
+select * from renamed
