@@ -128,24 +128,17 @@ PERSONAL_VALUES = ("Alice Example", "Bob Example", "alice@example.com", "+1 555 
                    "Sam Brown", "Kim Lee")
 
 
-def tmp_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                 mappings: dict[str, str] = MAPPINGS) -> Settings:
-    """Settings pointing every path into `tmp_path`, with the given mapping files."""
+def with_mappings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                  mappings: dict[str, str] = MAPPINGS) -> Settings:
+    """Settings of `isolated_settings` (request it first) reading these mapping files."""
     mappings_dir = tmp_path / "mappings"
     mappings_dir.mkdir(exist_ok=True)
     for source, text in mappings.items():
         (mappings_dir / f"{source}.yml").write_text(textwrap.dedent(text), encoding="utf-8")
-    for var, path in {
-        "EMPATHY_DATA_DIR": tmp_path / "data",
-        "EMPATHY_LANDING_DIR": tmp_path / "landing",
-        "EMPATHY_MAPPINGS_DIR": mappings_dir,
-        "EMPATHY_BUILD_DB": tmp_path / "build.duckdb",
-        "EMPATHY_SERVING_DIR": tmp_path / "serving",
-        "EMPATHY_REPORTS_DIR": tmp_path / "reports",
-        "EMPATHY_KEY_FILE": tmp_path / "keys" / "pseudonym.key",
-    }.items():
-        monkeypatch.setenv(var, str(path))
-    return Settings.from_env()
+    monkeypatch.setenv("EMPATHY_MAPPINGS_DIR", str(mappings_dir))
+    settings = Settings.from_env()
+    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
+    return settings
 
 
 def write_export(settings: Settings, relative: str, content: str | bytes) -> Path:

@@ -7,7 +7,7 @@ import re
 
 import duckdb
 import pytest
-from ingest_kit import EXPORTS, MAPPINGS, ingest_all, query, tmp_settings, write_export
+from ingest_kit import EXPORTS, MAPPINGS, ingest_all, query, with_mappings, write_export
 
 from orchestration.ingest import BatchVerdict, Pseudonymizer, ingest_source
 
@@ -16,8 +16,8 @@ GOOD = "responses_good.csv"
 
 
 @pytest.fixture
-def settings(tmp_path, monkeypatch):
-    settings = tmp_settings(tmp_path, monkeypatch)
+def settings(isolated_settings, tmp_path, monkeypatch):
+    settings = with_mappings(tmp_path, monkeypatch)
     write_export(settings, f"surveys/{GOOD}", HEADER + "g1;csat;4;0042;2024-03-01;ok\n")
     return settings
 
@@ -131,7 +131,7 @@ def test_latin1_file_is_rejected_until_the_mapping_says_latin1(settings, tmp_pat
     assert [r.status for r in ingest_all(settings) if r.recorded] == []  # same mapping: no retry
     latin1 = MAPPINGS["surveys"].replace('delimiter: ";"',
                                          'delimiter: ";"\n            encoding: latin-1')
-    tmp_settings(tmp_path, monkeypatch, {**MAPPINGS, "surveys": latin1})
+    with_mappings(tmp_path, monkeypatch, {**MAPPINGS, "surveys": latin1})
     ingest_all(settings)
     assert query(settings, "SELECT status FROM ingest.ledger WHERE file_path LIKE '%latin1%' "
                            "ORDER BY seq") == [("rejected",), ("loaded",)]

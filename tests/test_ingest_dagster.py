@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dagster as dg
-from ingest_kit import EXPORTS, PERSONAL_VALUES, RAW_EMPLOYEE_IDS, tmp_settings, write_export
+import pytest
+from ingest_kit import EXPORTS, PERSONAL_VALUES, RAW_EMPLOYEE_IDS, with_mappings, write_export
 
 from orchestration.defs.ingestion import defs, landing_folder_sensor
 from orchestration.ingest import load_contract
@@ -21,8 +22,9 @@ def _materialize(instance: dg.DagsterInstance) -> tuple[dict[str, dict], str]:
     return metadata, result.run_id
 
 
+@pytest.mark.usefixtures("isolated_settings")
 def test_assets_materialize_every_raw_table_and_a_second_run_adds_nothing(tmp_path, monkeypatch):
-    settings = tmp_settings(tmp_path, monkeypatch)
+    settings = with_mappings(tmp_path, monkeypatch)
     for relative, content in EXPORTS.items():
         write_export(settings, relative, content)
     write_export(settings, "surveys/responses_empty.csv", b"")
@@ -51,8 +53,9 @@ def test_assets_materialize_every_raw_table_and_a_second_run_adds_nothing(tmp_pa
     assert second["raw/customers"]["files_already_ingested"] == 1
 
 
+@pytest.mark.usefixtures("isolated_settings")
 def test_sensor_requests_a_run_once_per_new_or_changed_file(tmp_path, monkeypatch):
-    settings = tmp_settings(tmp_path, monkeypatch)
+    settings = with_mappings(tmp_path, monkeypatch)
     context = dg.build_sensor_context(cursor=None)
     assert isinstance(landing_folder_sensor(context), dg.SkipReason)  # no landing folder yet
 

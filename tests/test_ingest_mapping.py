@@ -6,7 +6,7 @@ import textwrap
 
 import duckdb
 import pytest
-from ingest_kit import MAPPINGS, tmp_settings
+from ingest_kit import MAPPINGS, with_mappings
 
 from orchestration.ingest import (
     MappingError,
@@ -80,15 +80,17 @@ def test_unknown_entity_and_absent_mapping(tmp_path):
         load_source_mapping(tmp_path, "surveys", load_contract())
 
 
+@pytest.mark.usefixtures("isolated_settings")
 def test_a_bad_mapping_stops_ingestion_of_its_source(tmp_path, monkeypatch):
     broken = MAPPINGS["surveys"].replace("score: score", "scor: score")
-    settings = tmp_settings(tmp_path, monkeypatch, {"surveys": broken})
+    settings = with_mappings(tmp_path, monkeypatch, {"surveys": broken})
     with duckdb.connect(str(settings.build_db)) as con, pytest.raises(MappingError, match="scor"):
         ingest_source(con, settings, "surveys")
 
 
+@pytest.mark.usefixtures("isolated_settings")
 def test_pseudonyms_are_equal_in_sql_and_python_and_depend_on_the_key(tmp_path, monkeypatch):
-    settings = tmp_settings(tmp_path, monkeypatch)
+    settings = with_mappings(tmp_path, monkeypatch)
     pseudonymizer = Pseudonymizer.from_settings(settings)
     values = ["E1001", "0007", "Ünïcode id", "a'quote", "x" * 200]
     with duckdb.connect() as con:

@@ -16,7 +16,7 @@ from ingest_kit import (
     ingest_all,
     query,
     table_rows,
-    tmp_settings,
+    with_mappings,
     write_export,
 )
 
@@ -24,8 +24,8 @@ from orchestration.ingest import Pseudonymizer, load_contract
 
 
 @pytest.fixture
-def settings(tmp_path, monkeypatch):
-    settings = tmp_settings(tmp_path, monkeypatch)
+def settings(isolated_settings, tmp_path, monkeypatch):
+    settings = with_mappings(tmp_path, monkeypatch)
     for relative, content in EXPORTS.items():
         write_export(settings, relative, content)
     return settings
@@ -123,8 +123,9 @@ def test_employee_and_agent_ids_are_pseudonymized_everywhere(settings):
     assert stat.S_IMODE(settings.key_file.stat().st_mode) == 0o600
 
 
+@pytest.mark.usefixtures("isolated_settings")
 def test_every_raw_table_exists_without_any_export(tmp_path, monkeypatch):
-    settings = tmp_settings(tmp_path, monkeypatch)
+    settings = with_mappings(tmp_path, monkeypatch)
 
     assert ingest_all(settings) == []
     rows = table_rows(settings)
