@@ -1,7 +1,8 @@
 """Type the mapped values and list, per row, every reason to quarantine it, in one SQL statement.
 
 Creates the temp table `_ingest_checked`: `_row_number`, every canonical column typed as the
-contract says, `_original` (the mapped values as JSON) and `_reasons` (empty for a valid row).
+contract says, `_reasons` (empty for a valid row) and, for invalid rows, `_original` (the
+mapped values as JSON).
 Reasons never quote a value: the values are in `_original`, which only reaches restricted
 storage.
 """
@@ -121,9 +122,12 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, mapped_types: d
             SELECT *, list_filter([{', '.join(reasons)}], lambda r: r IS NOT NULL) AS _reasons
             FROM typed
         )
-        SELECT * EXCLUDE (_m, _reasons), to_json(_m) AS _original,
-               CASE WHEN len(_reasons) = 0 AND row_number() OVER (
-                        PARTITION BY len(_reasons) = 0, {key} ORDER BY _row_number DESC) > 1
-                    THEN [{duplicate}] ELSE _reasons END AS _reasons
-        FROM ruled ORDER BY _row_number
+        SELECT * EXCLUDE (_m), CASE WHEN len(_reasons) > 0 THEN to_json(_m) END AS _original
+        FROM (
+            SELECT * EXCLUDE (_reasons),
+                   CASE WHEN len(_reasons) = 0 AND row_number() OVER (
+                            PARTITION BY len(_reasons) = 0, {key} ORDER BY _row_number DESC) > 1
+                        THEN [{duplicate}] ELSE _reasons END AS _reasons
+            FROM ruled
+        ) ORDER BY _row_number
     """)

@@ -11,6 +11,7 @@ import yaml
 from orchestration.settings import CONTRACTS_DIR
 
 COLUMN_TYPES = ("VARCHAR", "INTEGER", "DOUBLE", "BOOLEAN", "DATE", "TIMESTAMP")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when available
 _COLUMN_KEYS = {"type", "required", "min", "max", "accepted", "pii", "pseudonymize", "text",
                 "description"}
 
@@ -143,7 +144,7 @@ def load_contract(contracts_dir: Path = CONTRACTS_DIR) -> Contract:
     """Read every `contracts/<source>.yml` into one :class:`Contract`."""
     entities: dict[str, EntitySpec] = {}
     for path in sorted(contracts_dir.glob("*.yml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         for name, spec in raw["entities"].items():
             if name in entities:
                 raise ContractError(f"{path.name}: entity {name} is already defined")
