@@ -13,15 +13,11 @@ import duckdb
 
 from orchestration.ingest.contract import ColumnSpec, EntitySpec
 from orchestration.ingest.mapped_rows import MAPPED_TABLE
-from orchestration.ingest.reader import sql_literal
+from orchestration.ingest.sql_text import quote_identifier, sql_literal
 
 CHECKED_TABLE = "_ingest_checked"
 _TRUE_WORDS = ("yes", "y", "true", "t", "1")
 _FALSE_WORDS = ("no", "n", "false", "f", "0")
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _in_list(values: tuple[str, ...]) -> str:
@@ -74,7 +70,7 @@ def _unreadable(col: ColumnSpec, date_formats: tuple[str, ...]) -> str:
 
 
 def _column_reasons(col: ColumnSpec, date_formats: tuple[str, ...]) -> list[str]:
-    mapped, typed = f"struct_extract(_m, {sql_literal(col.name)})", _q(col.name)
+    mapped, typed = f"struct_extract(_m, {sql_literal(col.name)})", quote_identifier(col.name)
     reasons = []
     if col.type != "VARCHAR":
         reasons.append(f"CASE WHEN {mapped} IS NOT NULL AND {typed} IS NULL "
@@ -104,14 +100,14 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, mapped_types: d
     that are otherwise valid, the last occurrence is kept).
     """
     names = [c.name for c in spec.columns]
-    mapped = ", ".join(f"{_q(n)} := m.{_q(n)}" for n in names)
+    mapped = ", ".join(f"{quote_identifier(n)} := m.{quote_identifier(n)}" for n in names)
     typed = ", ".join(
-        typed_expression(c, "m." + _q(c.name), mapped_types[c.name], date_formats)
-        + f" AS {_q(c.name)}" for c in spec.columns)
+        typed_expression(c, "m." + quote_identifier(c.name), mapped_types[c.name], date_formats)
+        + f" AS {quote_identifier(c.name)}" for c in spec.columns)
     reasons = [r for c in spec.columns for r in _column_reasons(c, date_formats)]
     reasons += [f"CASE WHEN ({check.sql}) IS NOT TRUE "
                 f"THEN {sql_literal(f'{check.name}: {check.reason}')} END" for check in spec.checks]
-    key = ", ".join(_q(k) for k in spec.business_key)
+    key = ", ".join(quote_identifier(k) for k in spec.business_key)
     duplicate = sql_literal(f"duplicate {', '.join(spec.business_key)}: a later row of this file "
                             "has the same key (the last one is kept)")
     con.execute(f"""

@@ -19,8 +19,9 @@ from orchestration.ingest.ledger import (
 from orchestration.ingest.mapped_rows import MAPPED_TABLE, map_columns
 from orchestration.ingest.mapping import EntityMapping, load_source_mapping
 from orchestration.ingest.pseudonyms import Pseudonymizer
-from orchestration.ingest.reader import EXPORT_TABLE, MALFORMED_TABLE, redact, stage_export
+from orchestration.ingest.reader import EXPORT_TABLE, MALFORMED_TABLE, stage_export
 from orchestration.ingest.results import BatchValidator, FileRejected, FileResult
+from orchestration.ingest.sql_text import column_list, redact
 from orchestration.ingest.tables import (
     LINEAGE_COLUMNS,
     QUARANTINE,
@@ -34,14 +35,10 @@ from orchestration.settings import Settings
 _TEMP_TABLES = (EXPORT_TABLE, MALFORMED_TABLE, MAPPED_TABLE, CHECKED_TABLE)
 
 
-def _columns(names: tuple[str, ...] | list[str]) -> str:
-    return ", ".join('"' + n.replace('"', '""') + '"' for n in names)
-
-
 def _validate(spec: EntitySpec, label: str, con: duckdb.DuckDBPyConnection,
               validate_batch: BatchValidator) -> tuple[str, str]:
     """Run the batch validator on the valid rows: (ledger validation status, message)."""
-    frame = con.execute(f"SELECT {_columns([c.name for c in spec.raw_columns])} "
+    frame = con.execute(f"SELECT {column_list([c.name for c in spec.raw_columns])} "
                         f"FROM {CHECKED_TABLE} WHERE len(_reasons) = 0").df()
     verdict = validate_batch(spec.name, frame)
     if verdict.passed:
@@ -57,13 +54,13 @@ def _store(con: duckdb.DuckDBPyConnection, spec: EntitySpec, label: str, file_ha
            seq: int) -> None:
     """Insert valid rows into raw (and personal data into restricted), the rest into quarantine."""
     lineage = [file_hash, seq, utc_now()]
-    lineage_cols = _columns([name for name, _ in LINEAGE_COLUMNS])
+    lineage_cols = column_list([name for name, _ in LINEAGE_COLUMNS])
     tables = [(raw_table(spec.name), [c.name for c in spec.raw_columns])]
     if spec.pii_columns:
         tables.append((pii_table(spec.name), list(pii_table_columns(spec))))
     for table, names in tables:
-        con.execute(f"INSERT INTO {table} ({_columns(names)}, {lineage_cols}) "
-                    f"SELECT {_columns(names)}, ?, _row_number, ?, ? "
+        con.execute(f"INSERT INTO {table} ({column_list(names)}, {lineage_cols}) "
+                    f"SELECT {column_list(names)}, ?, _row_number, ?, ? "
                     f"FROM {CHECKED_TABLE} WHERE len(_reasons) = 0", lineage)
     con.execute(f"""
         INSERT INTO {QUARANTINE}

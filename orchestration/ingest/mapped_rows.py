@@ -15,8 +15,9 @@ import duckdb
 from orchestration.ingest.contract import ColumnSpec, EntitySpec
 from orchestration.ingest.mapping import ColumnSource, EntityMapping
 from orchestration.ingest.pseudonyms import Pseudonymizer
-from orchestration.ingest.reader import EXPORT_TABLE, StagedExport, redact
+from orchestration.ingest.reader import EXPORT_TABLE, StagedExport
 from orchestration.ingest.results import FileRejected
+from orchestration.ingest.sql_text import quote_identifier, redact
 
 MAPPED_TABLE = "_ingest_mapped"
 
@@ -28,10 +29,6 @@ class MappedColumns:
     types: dict[str, str]  # DuckDB type of every canonical column in MAPPED_TABLE
     missing_optional: tuple[str, ...]  # mapped optional columns this file cannot produce
     ignored: tuple[str, ...]  # export columns that no mapping uses
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _missing_required(label: str, mapping: EntityMapping, column: str, problem: str,
@@ -56,7 +53,7 @@ def _expression(
         return None, col.type
     if source.export is not None:
         if source.export in staged.columns:
-            return _quote(source.export), "VARCHAR"
+            return quote_identifier(source.export), "VARCHAR"
         if col.required:
             raise _missing_required(label, mapping, col.name,
                                     f'is mapped to export column "{source.export}", which is not '
@@ -99,7 +96,7 @@ def map_columns(
         if sql is None:
             if col.name in sources:
                 missing.append(col.name)
-            selects.append(f"NULL::{col.type} AS {_quote(col.name)}")
+            selects.append(f"NULL::{col.type} AS {quote_identifier(col.name)}")
             types[col.name] = col.type
             continue
         if typ == "VARCHAR":
@@ -108,7 +105,7 @@ def map_columns(
             value = sql if typ == "VARCHAR" else f"CAST({sql} AS VARCHAR)"
             sql, typ = pseudonymizer.sql(col.pseudonymize, value), "VARCHAR"
             params = pseudonymizer.sql_parameters()
-        selects.append(f"{sql} AS {_quote(col.name)}")
+        selects.append(f"{sql} AS {quote_identifier(col.name)}")
         types[col.name] = typ
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {MAPPED_TABLE} AS "

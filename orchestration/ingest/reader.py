@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import duckdb
 from orchestration.ingest.ledger import FileFingerprint
 from orchestration.ingest.mapping import EntityMapping
 from orchestration.ingest.results import FileRejected
+from orchestration.ingest.sql_text import quote_identifier, redact, sql_literal
 
 EXPORT_TABLE = "_ingest_export"
 MALFORMED_TABLE = "_ingest_malformed"
@@ -35,17 +35,6 @@ class StagedExport:
 
     columns: tuple[str, ...]
     malformed: int
-
-
-def sql_literal(value: str) -> str:
-    """`value` as a SQL string literal."""
-    return "'" + value.replace("'", "''") + "'"
-
-
-def redact(error: Exception) -> str:
-    """First line of a database error with quoted literals removed (they may hold values)."""
-    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return re.sub(r"'[^']*'", "'…'", first)
 
 
 def _encoding_fix(label: str, mapping: EntityMapping, line: int) -> FileRejected:
@@ -186,7 +175,7 @@ def _stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping
                NULL::JSON AS original_values
         FROM {_PARSED} WHERE json IS NULL OR json_type(json) <> 'OBJECT'
     """)
-    extract = ", ".join(f'json ->> {_json_path(k)} AS "{k}"' for k in keys)
+    extract = ", ".join(f"json ->> {_json_path(k)} AS {quote_identifier(k)}" for k in keys)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {_PARSED} AS
         SELECT row_number() OVER (ORDER BY _ordinal) AS _ordinal{', ' + extract if extract else ''}

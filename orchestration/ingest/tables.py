@@ -8,6 +8,7 @@ from __future__ import annotations
 import duckdb
 
 from orchestration.ingest.contract import Contract, EntitySpec, load_contract
+from orchestration.ingest.sql_text import quote_identifier
 from orchestration.settings import INGEST_SCHEMA, RAW_SCHEMA, RESTRICTED_SCHEMA
 
 LINEAGE_COLUMNS = (
@@ -75,12 +76,12 @@ def _ensure_table(con: duckdb.DuckDBPyConnection, table: str, columns: list[tupl
         "SELECT column_name FROM information_schema.columns "
         "WHERE table_schema = ? AND table_name = ?", [schema, name]).fetchall()}
     if not existing:
-        body = ", ".join(f'"{col}" {typ}' for col, typ in columns)
+        body = ", ".join(f"{quote_identifier(col)} {typ}" for col, typ in columns)
         con.execute(f"CREATE TABLE {table} ({body})")
         return
     for col, typ in columns:  # a column added to the contract later
         if col not in existing:
-            con.execute(f'ALTER TABLE {table} ADD COLUMN "{col}" {typ}')
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {quote_identifier(col)} {typ}")
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract | None = None) -> None:
