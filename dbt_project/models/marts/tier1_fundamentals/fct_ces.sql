@@ -1,5 +1,6 @@
 {#- CES at every grain. "Easy" is defined on each scale (agree_1_7: 5-7; effort_1_5: 1-2), so
     the share easy pools both scales; the mean is only given when one scale was used. -#}
+{%- set scale_max = "case when ces_scale = 'effort_1_5' then 5 else 7 end" %}
 with responses as (
     select * from {{ ref('int_survey_responses_enriched') }}
     where survey_type = 'ces'
@@ -51,10 +52,10 @@ select
     case when ces_scale <> 'mixed' then score_sum_of_squares end as score_sum_of_squares,
     case when ces_scale <> 'mixed' then score_sum / n end as ces_mean,
     case
-        when ces_scale <> 'mixed' then {{ mean_low('score_sum', 'score_sum_of_squares', 'n') }}
+        when ces_scale <> 'mixed' then {{ mean_low('score_sum', 'score_sum_of_squares', 'n', 1, scale_max) }}
     end as ces_mean_ci_low,
     case
-        when ces_scale <> 'mixed' then {{ mean_high('score_sum', 'score_sum_of_squares', 'n') }}
+        when ces_scale <> 'mixed' then {{ mean_high('score_sum', 'score_sum_of_squares', 'n', 1, scale_max) }}
     end as ces_mean_ci_high,
     n >= {{ var('min_n_reportable') }} as is_reportable
 from scaled

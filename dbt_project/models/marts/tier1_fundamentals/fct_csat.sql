@@ -39,7 +39,7 @@ select
     score_sum,
     score_sum_of_squares,
     score_sum / n as csat_mean,
-    {{ mean_low('score_sum', 'score_sum_of_squares', 'n') }} as csat_mean_ci_low,
-    {{ mean_high('score_sum', 'score_sum_of_squares', 'n') }} as csat_mean_ci_high,
+    {{ mean_low('score_sum', 'score_sum_of_squares', 'n', 1, 5) }} as csat_mean_ci_low,
+    {{ mean_high('score_sum', 'score_sum_of_squares', 'n', 1, 5) }} as csat_mean_ci_high,
     n >= {{ var('min_n_reportable') }} as is_reportable
 from counts
