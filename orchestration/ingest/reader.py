@@ -37,9 +37,9 @@ class StagedExport:
     malformed: int
 
 
-def _encoding_fix(label: str, mapping: EntityMapping, line: int) -> FileRejected:
+def _encoding_fix(label: str, mapping: EntityMapping, where: str) -> FileRejected:
     return FileRejected(
-        f"{label}: the file is not valid {mapping.encoding} (first bad character on line {line}). "
+        f"{label}: the file is not valid {mapping.encoding} (first bad character in {where}). "
         f"Set `encoding: latin-1` (or the encoding the export really uses) for `{mapping.entity}` "
         f"in {mapping.mapping_file}; the file is retried on the next run."
     )
@@ -52,7 +52,7 @@ def _header(path: Path, label: str, mapping: EntityMapping) -> tuple[str, ...]:
     try:
         text = codecs.getincrementaldecoder(mapping.python_codec)().decode(head, final=False)
     except UnicodeDecodeError as exc:
-        raise _encoding_fix(label, mapping, 1 + head[: exc.start].count(b"\n")) from exc
+        raise _encoding_fix(label, mapping, "the header") from exc
     escape = mapping.escape if mapping.escape not in (None, mapping.quote) else None
     reader = csv.reader(io.StringIO(text), delimiter=mapping.delimiter, quotechar=mapping.quote,
                         escapechar=escape, doublequote=escape is None)
@@ -107,27 +107,24 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping: 
                       encoding = {sql_literal(mapping.duckdb_encoding)}, store_rejects = true,
                       rejects_table = '{_REJECTS}', rejects_scan = '{_REJECT_SCANS}')
     """)
-    # DuckDB's reject `line` counts records (header = 1), so data row = line - 1.
-    errors = con.execute(f"""
-        SELECT line - 1 AS n, list(DISTINCT error_type::VARCHAR) AS kinds,
-               max(csv_line) AS csv_line
-        FROM {_REJECTS} GROUP BY line ORDER BY line
-    """).fetchall()
-    parsed = con.execute(f"SELECT count(*) FROM {_PARSED}").fetchone()[0]
-    encoding_errors = [n for n, kinds, _ in errors if "INVALID ENCODING" in kinds]
-    if encoding_errors:
-        raise _encoding_fix(label, mapping, encoding_errors[0] + 1)
-    unclosed = [n for n, kinds, _ in errors if "UNQUOTED VALUE" in kinds]
+    # DuckDB's reject `line` counts records (the header is 1), so data row = line - 1.
+    bad_encoding, unclosed, bad_rows, last_bad = con.execute(f"""
+        SELECT min(line) FILTER (error_type = 'INVALID ENCODING') - 1,
+               min(line) FILTER (error_type = 'UNQUOTED VALUE') - 1,
+               count(DISTINCT line), max(line) - 1
+        FROM {_REJECTS}""").fetchone()
+    if bad_encoding:
+        raise _encoding_fix(label, mapping, f"data row {bad_encoding}")
     if unclosed:
         raise FileRejected(
-            f"{label}: a quote opened on line {unclosed[0] + 1} is never closed, so the file looks "
+            f"{label}: a quote opened in data row {unclosed} is never closed, so the file looks "
             f"cut off. Export it again and replace the file; if the export does not quote values "
             f"with {mapping.quote}, set `quote:` in {mapping.mapping_file}."
         )
-    last_row = parsed + len(errors)
-    if errors and errors[-1][0] == last_row and not fingerprint.ends_with_newline:
+    last_row = con.execute(f"SELECT count(*) FROM {_PARSED}").fetchone()[0] + bad_rows
+    if bad_rows and last_bad == last_row and not fingerprint.ends_with_newline:
         raise FileRejected(
-            f"{label}: the file is cut off: its last row (line {last_row + 1}) is incomplete. "
+            f"{label}: the file is cut off: its last row (data row {last_row}) is incomplete. "
             "Export it again and replace the file; nothing from it was loaded."
         )
     original = "to_json({'raw_line': csv_line})" if keep_raw_lines else "NULL::JSON"
@@ -137,10 +134,10 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping: 
                'row has a different number of fields than the header ({len(names)}): check '
                  || 'the delimiter and quoting of this row' AS reason,
                {original} AS original_values
-        FROM {_REJECTS} GROUP BY line, csv_line
+        FROM (SELECT line, any_value(csv_line) AS csv_line FROM {_REJECTS} GROUP BY line)
     """)
     _number_rows(con, label, f"SELECT _row_number AS n FROM {MALFORMED_TABLE}")
-    return StagedExport(names, len(errors))
+    return StagedExport(names, bad_rows)
 
 
 def _json_path(key: str) -> str:
