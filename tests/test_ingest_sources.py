@@ -6,6 +6,7 @@ import os
 import re
 import stat
 
+import duckdb
 import pytest
 from ingest_kit import (
     EXPORTS,
@@ -20,7 +21,7 @@ from ingest_kit import (
     write_export,
 )
 
-from orchestration.ingest import Pseudonymizer, load_contract
+from orchestration.ingest import Pseudonymizer, ensure_tables, load_contract
 
 
 @pytest.fixture
@@ -132,3 +133,14 @@ def test_every_raw_table_exists_without_any_export(tmp_path, monkeypatch):
     for entity in load_contract().entities:
         assert rows[f"raw.{entity}"] == 0
     assert rows["ingest.ledger"] == 0
+
+
+def test_ensure_tables_keeps_rows_and_adds_columns_the_contract_gained(settings):
+    ingest_all(settings)
+    with duckdb.connect(str(settings.build_db)) as con:
+        con.execute("ALTER TABLE raw.reviews DROP COLUMN location")  # as before a contract change
+        ensure_tables(con)
+        ensure_tables(con)
+        columns = [r[0] for r in con.execute("DESCRIBE raw.reviews").fetchall()]
+        rows = con.execute("SELECT count(*) FROM raw.reviews").fetchone()[0]
+    assert "location" in columns and rows == 3

@@ -70,16 +70,14 @@ def pii_table_columns(spec: EntitySpec) -> tuple[str, ...]:
     return spec.business_key + tuple(c.name for c in spec.pii_columns)
 
 
-def _ensure_table(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]]):
-    schema, name = table.split(".")
-    existing = {row[0] for row in con.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_schema = ? AND table_name = ?", [schema, name]).fetchall()}
+def _ensure_table(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]],
+                  existing: set[str]) -> None:
+    """Create `table`, or add the columns it lacks (a column added to the contract later)."""
     if not existing:
         body = ", ".join(f"{quote_identifier(col)} {typ}" for col, typ in columns)
         con.execute(f"CREATE TABLE {table} ({body})")
         return
-    for col, typ in columns:  # a column added to the contract later
+    for col, typ in columns:
         if col not in existing:
             con.execute(f"ALTER TABLE {table} ADD COLUMN {quote_identifier(col)} {typ}")
 
@@ -92,9 +90,16 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract | None = No
     con.execute(f"CREATE SEQUENCE IF NOT EXISTS {LEDGER_SEQUENCE} START 1")
     con.execute(_LEDGER_DDL)
     con.execute(_QUARANTINE_DDL)
+    existing: dict[str, set[str]] = {}
+    for table, column in con.execute(
+            "SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema IN (?, ?)", [RAW_SCHEMA, RESTRICTED_SCHEMA]).fetchall():
+        existing.setdefault(table, set()).add(column)
     for spec in contract.entities.values():
         raw_cols = [(c.name, c.type) for c in spec.raw_columns]
-        _ensure_table(con, raw_table(spec.name), raw_cols + list(LINEAGE_COLUMNS))
+        table = raw_table(spec.name)
+        _ensure_table(con, table, raw_cols + list(LINEAGE_COLUMNS), existing.get(table, set()))
         if spec.pii_columns:
             pii_cols = [(name, spec.column(name).type) for name in pii_table_columns(spec)]
-            _ensure_table(con, pii_table(spec.name), pii_cols + list(LINEAGE_COLUMNS))
+            table = pii_table(spec.name)
+            _ensure_table(con, table, pii_cols + list(LINEAGE_COLUMNS), existing.get(table, set()))
