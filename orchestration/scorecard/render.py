@@ -1,0 +1,107 @@
+"""Render the board scorecard from the serving file into one self-contained HTML page.
+
+The page carries its styles and its charts (inline SVG) and loads nothing from anywhere, so
+it opens offline, can be mailed as one file, and prints to a clean PDF from a browser.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from orchestration.scorecard.breakdowns import Breakdown, breakdowns
+from orchestration.scorecard.footer import Footer, footer
+from orchestration.scorecard.headlines import Alert, Tier, headline_tiers, significant_alerts
+from orchestration.scorecard.index import IndexSection, index_section
+from orchestration.scorecard.serving import ServingFile
+from orchestration.scorecard.voice import Voice, voice
+from orchestration.settings import Settings
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Everything the page shows, read from one publication."""
+
+    index: IndexSection
+    tiers: tuple[Tier, ...]
+    tiers_reason: str | None
+    alerts: tuple[Alert, ...]
+    breakdowns: tuple[Breakdown, ...]
+    breakdowns_reason: str | None
+    voice: Voice
+    footer: Footer
+    rendered_at: str
+
+
+def scorecard_dir(settings: Settings) -> Path:
+    """Where the latest scorecard and one per publication are written."""
+    return settings.reports_dir / "scorecard"
+
+
+def read_scorecard(settings: Settings) -> Scorecard:
+    """Read every section from the serving file (read-only), then let it go."""
+    with ServingFile(settings.serving_db) as serving:
+        tiers, tiers_reason = headline_tiers(serving)
+        charts, charts_reason = breakdowns(serving)
+        return Scorecard(
+            index=index_section(serving),
+            tiers=tiers,
+            tiers_reason=tiers_reason,
+            alerts=significant_alerts(serving),
+            breakdowns=charts,
+            breakdowns_reason=charts_reason,
+            voice=voice(serving),
+            footer=footer(serving, settings),
+            rendered_at=f"{datetime.now(UTC):%d %b %Y %H:%M} UTC",
+        )
+
+
+def _environment() -> jinja2.Environment:
+    templates = resources.files("orchestration.scorecard") / "templates"
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def to_html(scorecard: Scorecard) -> str:
+    """The page for a scorecard, styles inlined."""
+    env = _environment()
+    css = env.loader.get_source(env, "scorecard.css")[0]  # type: ignore[union-attr]
+    return env.get_template("scorecard.html.j2").render(card=scorecard, css=css)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def write_scorecard(settings: Settings, scorecard: Scorecard) -> Path:
+    """Write a scorecard's page; return the latest copy's path.
+
+    Two files: `scorecard.html` (always the latest) and `scorecard_v<NNNN>.html` for the
+    publication it shows, so earlier publications' pages stay available.
+    """
+    folder = scorecard_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    html = to_html(scorecard)
+    if scorecard.footer.publication is not None:
+        version = scorecard.footer.publication.version
+        _write_atomically(folder / f"scorecard_v{version:04d}.html", html)
+    latest = folder / "scorecard.html"
+    _write_atomically(latest, html)
+    return latest
+
+
+def render_scorecard(settings: Settings) -> Path:
+    """Render the scorecard of the current publication; return the latest copy's path."""
+    return write_scorecard(settings, read_scorecard(settings))

@@ -1,0 +1,155 @@
+"""The board scorecard on a published serving file with planted numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+import scorecard_kit as kit
+
+from orchestration.defs.reporting import board_scorecard
+from orchestration.publish.serving import Publication, publish
+from orchestration.scorecard import render_scorecard
+from orchestration.scorecard.render import read_scorecard
+from orchestration.settings import Settings
+
+_CARD = re.compile(r'<article[^>]*data-kpi="(\w+)"[^>]*>(.*?)</article>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def _cards(page: str) -> dict[str, str]:
+    """The text of each headline card, by KPI."""
+    return {kpi: _text(body) for kpi, body in _CARD.findall(page)}
+
+
+def _section(page: str, testid: str) -> str:
+    match = re.search(rf'<(section|footer)[^>]*data-testid="{testid}".*?</\1>', page, re.DOTALL)
+    assert match, f"no section {testid}"
+    return _text(match.group(0))
+
+
+def _kpis_outside_index(settings: Settings) -> set[str]:
+    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+        rows = con.execute("select kpi from marts.dim_kpis where tier <> 'empathy_index'")
+        return {kpi for (kpi,) in rows.fetchall()}
+
+
+def test_page_shows_planted_numbers_and_keeps_one_copy_per_publication(
+    isolated_settings: Settings,
+) -> None:
+    version = kit.publish_planted(isolated_settings)
+    path = render_scorecard(isolated_settings)
+    page = path.read_text(encoding="utf-8")
+
+    assert path == isolated_settings.reports_dir / "scorecard" / "scorecard.html"
+    assert (path.parent / f"scorecard_v{version:04d}.html").read_text(encoding="utf-8") == page
+
+    index = _section(page, "index")
+    assert "71 /100" in index and "Amber" in index  # 56 + 2.5 * 6 months, band amber
+    assert "Coverage 80%" in index and kit.CES_REASON in index
+
+    cards = _cards(page)
+    assert set(cards) == _kpis_outside_index(isolated_settings)
+    assert f"+{kit.NPS_LATEST:.0f}" in cards["nps"]
+    assert f"▲ +{kit.NPS_RISE:.0f} pts vs May 2025" in cards["nps"]
+    assert "Owner: Managing Director" in cards["nps"] and "Target +30" in cards["nps"]
+    csat = cards["csat_top2_share"]
+    assert "76.0%" in csat and "n = 600" in csat and "95% CI" in csat
+    assert "▲" not in csat and "▼" not in csat, "a move that is not significant has no arrow"
+    assert "Not available" in cards["ces_easy_share"] and kit.CES_REASON in cards["ces_easy_share"]
+
+    alerts = _section(page, "alerts")
+    assert f"{kit.TUESDAY_SHARE * 100:.1f}% on Tuesdays vs other weekdays" in alerts
+    assert alerts.count("▲") + alerts.count("▼") == 2  # the two significant moves only
+
+    assert page.count("<svg") == 1 + 5  # index trend, and five breakdowns
+    voice = _section(page, "voice")
+    assert kit.PRAISED_AGENT in voice and "Billing" in voice
+    footer = _section(page, "footer")
+    assert f"Publication {version}" in footer and "data up to 28 Jun 2025" in footer
+    assert f"from {kit.SOURCE_FILES} export files" in footer
+    assert f"{len(kit.CHECKS_PASSED)} checks passed" in footer
+
+
+def test_page_is_self_contained(isolated_settings: Settings) -> None:
+    kit.publish_planted(isolated_settings)
+    page = render_scorecard(isolated_settings).read_text(encoding="utf-8")
+    for loader in ("<script", "<link", "<img", "<iframe", "@import", "src=", "url("):
+        assert loader not in page, f"the page would load something: {loader}"
+    addresses = set(re.findall(r"https?://[^\s\"')]+", page))
+    assert addresses <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+
+
+def test_without_surveys_the_page_says_what_is_not_available_and_why(
+    isolated_settings: Settings,
+) -> None:
+    kit.publish_planted(isolated_settings, with_surveys=False)
+    page = render_scorecard(isolated_settings).read_text(encoding="utf-8")
+
+    cards = _cards(page)
+    for kpi, reason in [
+        ("csat_top2_share", "no CSAT survey responses in the exports"),
+        ("nps", "no NPS survey responses in the exports"),
+        ("ces_easy_share", kit.CES_REASON),
+    ]:
+        assert "Not available" in cards[kpi] and reason in cards[kpi], cards[kpi]
+    assert "Not available" not in cards["net_sentiment"]
+    breakdowns = _section(page, "breakdowns")
+    assert "Not available: no CSAT survey responses in the exports" in breakdowns
+    index = _section(page, "index")
+    assert "Coverage 30%" in index and "Net Promoter Score (no NPS survey responses" in index
+    assert "No statistically significant change" in _section(page, "alerts")
+
+
+def test_marts_in_the_main_schema_read_the_same(
+    isolated_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kit.publish_planted(isolated_settings)
+    flat_dir = tmp_path / "flat_serving"
+    flat_dir.mkdir()
+    with duckdb.connect(str(flat_dir / isolated_settings.serving_db.name)) as con:
+        con.execute(f"attach '{isolated_settings.serving_db}' as published (read_only)")
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'published'"
+        ).fetchall()
+        assert {schema for schema, _ in tables} == {"main", "marts"}
+        for schema, table in tables:
+            con.execute(f"create table main.{table} as select * from published.{schema}.{table}")
+    monkeypatch.setenv("EMPATHY_SERVING_DIR", str(flat_dir))
+
+    nested = read_scorecard(isolated_settings)
+    flat = read_scorecard(Settings.from_env())
+    assert dataclasses.replace(flat, rendered_at="") == dataclasses.replace(nested, rendered_at="")
+
+
+def test_rendering_lets_go_of_the_serving_file(isolated_settings: Settings) -> None:
+    kit.publish_planted(isolated_settings)
+    render_scorecard(isolated_settings)
+    # A read-only holder in this process would make a writable open fail.
+    duckdb.connect(str(isolated_settings.serving_db)).close()
+
+
+def test_asset_renders_the_current_publication(isolated_settings: Settings) -> None:
+    kit.publish_planted(isolated_settings)
+    version = publish(isolated_settings, Publication("second-run", (), ()))
+
+    result = dg.materialize([board_scorecard])
+
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node("board_scorecard")
+    metadata = materialization.metadata
+    assert metadata["publication_version"].value == version == 2
+    latest = Path(metadata["path"].value)
+    assert latest.read_text(encoding="utf-8") == (latest.parent / "scorecard_v0002.html").read_text(
+        encoding="utf-8"
+    )
+    assert not (latest.parent / "scorecard_v0001.html").exists()

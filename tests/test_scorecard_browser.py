@@ -1,0 +1,144 @@
+"""The scorecard opened in headless Chromium with the network off: it renders, all of it.
+
+Needs Debian's `chromium` and `chromium-driver`. In CI (`CI` set) their absence fails the
+test; elsewhere it is skipped with a message.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+import scorecard_kit as kit
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+
+from orchestration.scorecard import render_scorecard
+from orchestration.settings import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+_ARGUMENTS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,1000",
+    # Network off: no proxy answers, and no host name resolves.
+    "--proxy-server=127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def chromium() -> Iterator[WebDriver]:
+    """Headless Chromium with a fresh profile, offline, logging the browser console."""
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        message = (
+            f"browser test needs Debian's chromium and chromium-driver ({', '.join(missing)} "
+            "missing): apt-get install chromium chromium-driver"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        options = webdriver.ChromeOptions()
+        options.binary_location = str(CHROMIUM)
+        for argument in (*_ARGUMENTS, f"--user-data-dir={profile}"):
+            options.add_argument(argument)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+        try:
+            driver.execute_cdp_cmd("Network.enable", {})
+            driver.execute_cdp_cmd(
+                "Network.emulateNetworkConditions",
+                {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+            )
+            yield driver
+        finally:
+            driver.quit()
+
+
+def _visible(element: WebElement) -> bool:
+    size = element.size
+    return element.is_displayed() and size["width"] > 0 and size["height"] > 0
+
+
+def _full_page_png(driver: WebDriver) -> bytes:
+    metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+    content = metrics["cssContentSize"]
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {
+                "x": 0,
+                "y": 0,
+                "width": content["width"],
+                "height": content["height"],
+                "scale": 1,
+            },
+        },
+    )
+    return base64.b64decode(shot["data"])
+
+
+def _headline_kpis(settings: Settings) -> set[str]:
+    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+        rows = con.execute("select kpi from marts.dim_kpis where tier <> 'empathy_index'")
+        return {kpi for (kpi,) in rows.fetchall()}
+
+
+def test_scorecard_renders_offline_in_chromium(
+    isolated_settings: Settings, chromium: WebDriver, tmp_path: Path
+) -> None:
+    kit.publish_planted(isolated_settings)
+    page = render_scorecard(isolated_settings)
+
+    chromium.get(page.as_uri())
+
+    screenshot = _full_page_png(chromium)
+    (tmp_path / "scorecard.png").write_bytes(screenshot)
+    assert screenshot.startswith(b"\x89PNG") and len(screenshot) > 50_000
+
+    index = chromium.find_element(By.CSS_SELECTOR, '[data-testid="index-value"]')
+    assert _visible(index) and index.text.startswith("71")
+
+    charts = chromium.find_elements(By.CSS_SELECTOR, '[data-testid="chart"] svg')
+    assert len(charts) == 6
+    for chart in charts:
+        assert _visible(chart) and chart.size["width"] >= 150 and chart.size["height"] >= 60
+
+    cards = chromium.find_elements(By.CSS_SELECTOR, '[data-testid="headline"]')
+    assert {card.get_attribute("data-kpi") for card in cards} == _headline_kpis(isolated_settings)
+    for card in cards:
+        assert _visible(card), card.get_attribute("data-kpi")
+        assert _visible(card.find_element(By.CSS_SELECTOR, ".value")), card.text
+
+    errors = [e for e in chromium.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    assert errors == []
+
+    loaded = chromium.execute_script(
+        "return ['navigation', 'resource'].flatMap("
+        "  type => performance.getEntriesByType(type).map(e => e.name));"
+    )
+    assert all(name.startswith(("file:", "data:")) for name in loaded), loaded
+
+    pdf = chromium.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})
+    assert base64.b64decode(pdf["data"]).startswith(b"%PDF")
