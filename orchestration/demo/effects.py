@@ -35,7 +35,7 @@ class EffectSizes:
     understood_churn_hazard: float = 1.0  # churn-hazard multiplier for them (others: inverse)
     team_top2_per_empathy: float = 0.0  # CSAT top-2 shift per unit of team empathy (-1..1)
     training_positive_flip: float = 0.0  # probability a trained team's text turns positive
-    setup_churn_reached: float = 0.18  # P(cancel within 150 d of a complex order | reached)
+    setup_churn_reached: float = 0.22  # P(cancel within 150 d of a complex order | reached)
 
     @classmethod
     def for_effects(cls, effects: Iterable[str] | None) -> EffectSizes:
@@ -57,7 +57,7 @@ class EffectSizes:
             sizes |= {
                 "understood_order_rate": 1.3,
                 "understood_extra_quantity": 0.35,
-                "understood_churn_hazard": 0.6,
+                "understood_churn_hazard": 0.5,
             }
         if "team_empathy_csat" in chosen:
             sizes["team_top2_per_empathy"] = 0.08
@@ -68,4 +68,4 @@ class EffectSizes:
         return cls(planted=chosen, **sizes)
 
 
-SETUP_CHURN_NOT_REACHED = 0.18  # P(cancel within 150 d of a complex order | not reached)
+SETUP_CHURN_NOT_REACHED = 0.22  # P(cancel within 150 d of a complex order | not reached)

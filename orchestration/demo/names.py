@@ -180,7 +180,13 @@ class People:
         return "@" + _FIRST_ASCII[self.first] + _digits(rng.integers(10, 10_000, len(self.first)))
 
 
-def phones(rng: np.random.Generator, n: int) -> np.ndarray:
+CUSTOMER_AREA_CODES = (201, 900)
+PLANTED_AREA_CODES = (900, 990)  # never a customer's, so a planted number is nobody's CRM phone
+
+
+def phones(
+    rng: np.random.Generator, n: int, area_codes: tuple[int, int] = CUSTOMER_AREA_CODES
+) -> np.ndarray:
     """North-American style numbers in the fictional 555-0100..0199 range."""
-    area = _digits(rng.integers(201, 990, n))
+    area = _digits(rng.integers(*area_codes, n))
     return "(" + area + ") 555-0" + _digits(rng.integers(100, 200, n))

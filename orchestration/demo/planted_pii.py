@@ -1,7 +1,7 @@
 """A few emails and phone numbers written into free texts, so that masking can be tested.
 
-They are fictional (example.org addresses, 555-01xx numbers) and are not any customer's
-CRM contact data; the ground truth lists each one.
+They are fictional (example.* addresses, 555-01xx numbers) and never any customer's CRM
+contact data (other address pattern, other area codes); the ground truth lists each one.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from orchestration.demo.names import People, phones
+from orchestration.demo.names import PLANTED_AREA_CODES, People, phones
 
 TEXTS_PER_PLANT = 1000
 
@@ -28,7 +28,9 @@ def _plant(
     people = People.random(rng, k)
     emails = people.emails(rng).astype(str)
     values = np.where(
-        np.arange(k) % 2 == 0, np.char.replace(emails, "@", ".home@"), phones(rng, k).astype(str)
+        np.arange(k) % 2 == 0,
+        np.char.replace(emails, "@", ".home@"),
+        phones(rng, k, PLANTED_AREA_CODES).astype(str),
     )
     kinds = np.where(np.arange(k) % 2 == 0, "email", "phone")
     sentences = (
