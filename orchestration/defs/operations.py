@@ -1,5 +1,119 @@
-"""Placeholder: replaced by this layer's definitions."""
+"""Day-to-day operation: the daily schedule, retries, and the record of failed runs.
+
+- Transient failures (a database file briefly locked by another process, a full disk being
+  cleared) are retried with exponential backoff: `TRANSIENT_RETRY` on writer assets.
+- Bad data is never retried: raise `BadDataFailure`, a `dg.Failure` with `allow_retries=False`,
+  which Dagster fails at once whatever the retry policy.
+- Failed runs are recorded (run id, time, failed steps, error class and a scrubbed message;
+  no data values) in `<reports>/operations/failed_runs.jsonl`, a file rather than the build
+  database (which may be locked), where the scorecard and the UI can show them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
-defs = dg.Definitions()
+from orchestration.defs.jobs import empathy_pipeline
+from orchestration.settings import Settings
+
+TRANSIENT_RETRY = dg.RetryPolicy(
+    max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
+
+
+class BadDataFailure(dg.Failure):
+    """The data is wrong; a retry would fail the same way, so Dagster does not retry."""
+
+    def __init__(self, description: str, metadata: dict[str, Any] | None = None) -> None:
+        super().__init__(description=description, metadata=metadata, allow_retries=False)
+
+
+daily_pipeline_schedule = dg.ScheduleDefinition(
+    name="daily_empathy_pipeline",
+    job=empathy_pipeline,
+    cron_schedule="0 6 * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every day at 06:00 UTC: ingest new exports, rebuild, gate and publish.",
+)
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_LONG_NUMBER = re.compile(r"\+?\d[\d ()./-]{6,}\d")
+
+
+def scrub_error(message: str | None, limit: int = 300) -> str:
+    """The first line of an error, with quoted literals, emails and long numbers removed.
+
+    Database and parser errors quote the offending value ("could not convert 'Jane' ..."):
+    the record keeps what went wrong, never the value.
+    """
+    lines = (message or "").strip().splitlines()
+    first_line = lines[0] if lines else ""
+    scrubbed = _LONG_NUMBER.sub("<number>", _EMAIL.sub("<email>", _QUOTED.sub("'…'", first_line)))
+    return scrubbed[:limit]
+
+
+def failed_runs_path(settings: Settings) -> Path:
+    """The failed-run record file."""
+    return settings.reports_dir / "operations" / "failed_runs.jsonl"
+
+
+def record_failed_run(settings: Settings, instance: dg.DagsterInstance, run: dg.DagsterRun) -> dict:
+    """Append one failed run, with its failed steps read from the run's event log."""
+    step_failures = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
+    steps = []
+    for entry in step_failures:
+        event = entry.get_dagster_event()
+        error = event.step_failure_data.error
+        steps.append(
+            {
+                "step": event.step_key,
+                "error_class": error.cls_name if error else None,
+                "message": scrub_error(error.message if error else None),
+            }
+        )
+    record = {
+        "run_id": run.run_id,
+        "job": run.job_name,
+        "failed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "steps": steps,
+    }
+    path = failed_runs_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(record) + "\n")
+    return record
+
+
+def read_failed_runs(settings: Settings, limit: int = 20) -> list[dict]:
+    """The latest failed runs, newest first, one record per run."""
+    path = failed_runs_path(settings)
+    if not path.exists():
+        return []
+    by_run = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line:
+            record = json.loads(line)
+            by_run[record["run_id"]] = record
+    return sorted(by_run.values(), key=lambda r: r["failed_at"], reverse=True)[:limit]
+
+
+@dg.run_failure_sensor(
+    name="record_failed_runs",
+    monitor_all_code_locations=True,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Records every failed run (no data values) for the scorecard and the UI.",
+)
+def record_failed_runs(context: dg.RunFailureSensorContext) -> None:
+    record = record_failed_run(Settings.from_env(), context.instance, context.dagster_run)
+    failed_steps = ", ".join(step["step"] for step in record["steps"]) or "no step"
+    context.log.info(f"recorded failed run {record['run_id']} (failed: {failed_steps})")
+
+
+defs = dg.Definitions(schedules=[daily_pipeline_schedule], sensors=[record_failed_runs])

@@ -1,5 +1,35 @@
-"""Placeholder: replaced by this layer's definitions."""
+"""Wiring of the quality gates: GX checks on the dbt marts and on the raw entities.
+
+The checks themselves are built in `orchestration.quality.checks`; this module finds the mart
+assets (the dbt models materialized in schema `marts`) and the raw entities with a suite.
+"""
 
 import dagster as dg
 
-defs = dg.Definitions()
+from orchestration.quality.checks import build_mart_checks, build_raw_batch_checks
+from orchestration.quality.suites import load_suites
+from orchestration.settings import MARTS_SCHEMA
+
+
+def mart_asset_keys() -> list[dg.AssetKey]:
+    """Keys of the dbt models materialized in the `marts` schema (from dagster-dbt metadata)."""
+    from orchestration.defs import dbt_models
+
+    keys = []
+    for assets_def in dbt_models.defs.assets or []:
+        for spec in assets_def.specs:
+            table = str(spec.metadata.get("dagster/table_name", ""))
+            if table.split(".")[-2:-1] == [MARTS_SCHEMA]:
+                keys.append(spec.key)
+    return sorted(keys, key=lambda key: key.to_user_string())
+
+
+def _nonempty(*checks: dg.AssetChecksDefinition) -> list[dg.AssetChecksDefinition]:
+    return [c for c in checks if any(True for _ in c.check_specs)]
+
+
+defs = dg.Definitions(
+    asset_checks=_nonempty(
+        build_mart_checks(mart_asset_keys()), build_raw_batch_checks(load_suites("raw"))
+    )
+)

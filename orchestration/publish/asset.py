@@ -1,0 +1,57 @@
+"""The `serving_database` asset: write-audit-publish of the marts into the serving file.
+
+It runs after every mart (and, through Dagster's blocking checks, after every blocking check
+on them) and re-checks the run's event log before publishing: every blocking check on the
+marts (GX suites and dbt tests) must have been evaluated in this run and passed. Otherwise it raises
+`BadDataFailure` (not retried) naming each check and asset, and the serving file is untouched.
+"""
+
+from collections.abc import Collection, Iterable
+
+import dagster as dg
+
+from orchestration.defs.jobs import WRITER_POOL
+from orchestration.defs.operations import TRANSIENT_RETRY, BadDataFailure
+from orchestration.publish.gate import decide, run_check_evaluations
+from orchestration.publish.serving import Publication, publish
+from orchestration.settings import Settings
+
+
+def build_serving_asset(
+    mart_keys: Iterable[dg.AssetKey], blocking_checks: Collection[dg.AssetCheckKey]
+) -> dg.AssetsDefinition:
+    """The publication asset, after the given marts, requiring the given checks in its run."""
+
+    @dg.asset(
+        name="serving_database",
+        group_name="publication",
+        deps=list(mart_keys),
+        pool=WRITER_POOL,
+        retry_policy=TRANSIENT_RETRY,
+        kinds={"duckdb"},
+        description="The DuckDB file BI tools read, swapped in only when every gate passed.",
+    )
+    def serving_database(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        settings = Settings.from_env()
+        decision = decide(blocking_checks, run_check_evaluations(context.instance, context.run_id))
+        if not decision.open:
+            raise BadDataFailure(
+                "Publication refused; the serving file was left as it was. "
+                + "; ".join(decision.problems),
+                metadata={"problems": len(decision.problems)},
+            )
+        version = publish(
+            settings,
+            Publication(context.run_id, decision.passed, decision.failed_non_blocking),
+        )
+        context.log.info(f"published version {version} to {settings.serving_db}")
+        return dg.MaterializeResult(
+            metadata={
+                "version": version,
+                "serving_file": dg.MetadataValue.path(str(settings.serving_db)),
+                "checks_passed": len(decision.passed),
+                "checks_failed_non_blocking": len(decision.failed_non_blocking),
+            }
+        )
+
+    return serving_database
