@@ -1,0 +1,202 @@
+"""The project's versioned lexicons (YAML files in ``lexicons/``), compiled for fast lookup.
+
+Two vocabularies are compiled: the sentiment vocabulary (TextBlob's lexicon changed and
+extended by ``sentiment.yml``, plus modifiers, negators, contrast and irrealis words) and
+the annotation vocabulary (empathy cues, emotions, topics). Each maps a first word to its
+candidate phrases, longest first, so the scorer matches phrases with one dictionary lookup
+per word.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from orchestration.text.textblob_compat import emoticon_scores, sentiment_lexicon, tokenize
+from orchestration.text.words import scorer_words
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
+EMOTIONS = ("joy", "anger", "sadness", "fear", "trust", "surprise")
+
+Words = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SentimentTerm:
+    """What a sentiment word or phrase does to the score."""
+
+    valence: float | None = None
+    modifier: float | None = None
+    role: str | None = None  # negator, contrast, concessive, irrealis or excess
+    after: frozenset[str] | None = None  # counts only right after one of these words
+    opens_negation: bool = False  # a phrase that starts with a negator ("not worth")
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """Empathy cue (+1 / -1), emotions and topics of a word or phrase."""
+
+    cue: int = 0
+    emotions: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the scorer needs, compiled; identical in every worker process."""
+
+    version: str
+    fingerprint: str
+    sentiment: dict[str, tuple[tuple[Words, SentimentTerm], ...]]
+    annotations: dict[str, tuple[tuple[Words, Annotation], ...]]
+    speakers: frozenset[str]
+    negation_scope: int
+    negated_positive: float
+    negated_negative: float
+    excess_valence: float
+    excess_factor: float
+    contrast_before: float
+    contrast_after: float
+    negative_weight: float
+    positive_threshold: float
+    negative_threshold: float
+    emotions: tuple[str, ...] = field(default=EMOTIONS)
+
+
+def phrase_words(phrase: str, speakers: frozenset[str] = frozenset()) -> Words:
+    """A lexicon key as the scorer sees it in texts ("didn't care" -> did, not, care)."""
+    return tuple(scorer_words(tokenize(phrase), speakers))
+
+
+def _keys(spec: str) -> list[str]:
+    return [k.strip() for k in str(spec).split("|") if k.strip()]
+
+
+def _read(name: str) -> dict:
+    return yaml.safe_load((LEXICON_DIR / name).read_text(encoding="utf-8"))
+
+
+def lexicon_fingerprint() -> str:
+    """SHA-256 over every lexicon file: changes whenever any entry changes."""
+    digest = hashlib.sha256()
+    for path in sorted(LEXICON_DIR.glob("*.yml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _index(terms: dict[Words, object]) -> dict[str, tuple]:
+    by_first: dict[str, list] = {}
+    for words, term in terms.items():
+        if words:
+            by_first.setdefault(words[0], []).append((words, term))
+    return {w: tuple(sorted(c, key=lambda c: -len(c[0]))) for w, c in by_first.items()}
+
+
+def _sentiment_terms(spec: dict, speakers: frozenset[str]) -> dict[Words, SentimentTerm]:
+    def words(key: str) -> Words:
+        return phrase_words(key, speakers)
+
+    textblob, _ = sentiment_lexicon()
+    neutral = {w for line in spec["neutral"] for w in _keys(line)}
+    terms: dict[Words, SentimentTerm] = {
+        (w,): SentimentTerm(valence=scores[0])
+        for w, scores in textblob.items()
+        if scores[0] != 0.0 and w not in neutral and " " not in w
+    }
+    for group in spec["valence"]:
+        if group.get("textblob_emoticons"):
+            terms.update({(e,): SentimentTerm(valence=p) for e, p in emoticon_scores().items()})
+        for key, value in group.get("entries", {}).items():
+            for k in _keys(key):
+                terms[words(k)] = SentimentTerm(valence=float(value))
+    for w, rule in spec["context"].items():
+        terms[words(w)] = SentimentTerm(
+            valence=float(rule["valence"]), after=frozenset(_keys(rule["after"]))
+        )
+    for key, factor in spec["modifiers"].items():
+        for k in _keys(key):
+            terms[words(k)] = replace(terms.get(words(k), SentimentTerm()), modifier=float(factor))
+    roles = {
+        "negator": spec["negation"]["words"],
+        "contrast": spec["contrast"]["words"],
+        "concessive": spec["contrast"]["concessive"],
+        "irrealis": spec["irrealis"],
+        "excess": spec["excess"]["words"],
+    }
+    for role, keys in roles.items():
+        for k in _keys(keys):
+            terms[words(k)] = SentimentTerm(role=role)
+    negators = {words(k) for k in _keys(roles["negator"])}
+    for key, term in terms.items():
+        if len(key) > 1 and term.valence is not None and any(key[: len(n)] == n for n in negators):
+            terms[key] = replace(term, opens_negation=True)
+    terms.update({words(k): SentimentTerm() for k in _keys(spec["fixed"])})
+    return terms
+
+
+def _annotation_terms(speakers: frozenset[str]) -> dict[Words, Annotation]:
+    cues: dict[Words, int] = {}
+    for polarity, sign in (("positive", 1), ("negative", -1)):
+        for line in _read("empathy_cues.yml")[polarity]:
+            cues.update({phrase_words(k, speakers): sign for k in _keys(line)})
+    listed: dict[Words, tuple[set[str], set[str]]] = {}
+    for kind, name in (("emotions", "emotions.yml"), ("topics", "topics.yml")):
+        for label, lines in _read(name).items():
+            for line in lines:
+                for k in _keys(line):
+                    emotions, topics = listed.setdefault(phrase_words(k, speakers), (set(), set()))
+                    (emotions if kind == "emotions" else topics).add(label)
+    direct = {
+        w: Annotation(
+            cue=cues.get(w, 0),
+            emotions=tuple(e for e in EMOTIONS if e in listed.get(w, ((), ()))[0]),
+            topics=tuple(sorted(listed.get(w, ((), ()))[1])),
+        )
+        for w in set(cues) | set(listed)
+    }
+    return {w: _with_inner(w, a, direct) for w, a in direct.items()}
+
+
+def _with_inner(key: Words, own: Annotation, direct: dict[Words, Annotation]) -> Annotation:
+    """A phrase also carries the topics and emotions of the shorter entries inside it."""
+    emotions, topics = set(own.emotions), set(own.topics)
+    for length in range(1, len(key)):
+        for start in range(len(key) - length + 1):
+            inner = direct.get(key[start : start + length])
+            if inner is not None:
+                emotions.update(inner.emotions)
+                topics.update(inner.topics)
+    return Annotation(
+        cue=own.cue,
+        emotions=tuple(e for e in EMOTIONS if e in emotions),
+        topics=tuple(sorted(topics)),
+    )
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """Compile the lexicon files once per process."""
+    spec = _read("sentiment.yml")
+    speakers = frozenset(_keys(spec["speakers"]))
+    return Lexicon(
+        version=str(spec["version"]),
+        fingerprint=lexicon_fingerprint(),
+        sentiment=_index(_sentiment_terms(spec, speakers)),
+        annotations=_index(_annotation_terms(speakers)),
+        speakers=speakers,
+        negation_scope=int(spec["negation"]["scope"]),
+        negated_positive=float(spec["negation"]["positive_factor"]),
+        negated_negative=float(spec["negation"]["negative_factor"]),
+        excess_valence=float(spec["excess"]["valence"]),
+        excess_factor=float(spec["excess"]["factor"]),
+        contrast_before=float(spec["contrast"]["before"]),
+        contrast_after=float(spec["contrast"]["after"]),
+        negative_weight=float(spec["negative_weight"]),
+        positive_threshold=float(spec["labels"]["positive"]),
+        negative_threshold=float(spec["labels"]["negative"]),
+    )
