@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from orchestration.demo.effects import EffectSizes
+from orchestration.demo.keys import zero_padded
 from orchestration.demo.names import People, phones
 from orchestration.demo.timeline import DAY, Timeline, fewer_weekends, open_hours, to_datetime
 
@@ -62,7 +63,7 @@ def make_customers(
     active_from = np.maximum(signup_day, start) * DAY + np.where(existing, 0, 9 * 3600)
     lifetime_days = rng.exponential(30 / (MONTHLY_CHURN * hazard_factor))
     people = People.random(rng, n)
-    ids = np.char.zfill(np.sort(rng.choice(10**7, n, replace=False)).astype(str), 7).astype(object)
+    ids = zero_padded(np.sort(rng.choice(10**7, n, replace=False)), 7)
     return pd.DataFrame(
         {
             "customer_id": ids,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from orchestration.demo.customers import LOCATIONS, PRODUCTS
 from orchestration.demo.effect_measures import measure_effects
 from orchestration.demo.effects import PLANTED_EFFECTS, EffectSizes
 from orchestration.demo.exports import Export, build_exports
@@ -25,6 +26,7 @@ __all__ = ["GENERATOR_VERSION", "PLANTED_EFFECTS", "DemoSize", "generate"]
 
 GENERATOR_VERSION = "1.0.0"
 GROUND_TRUTH = "ground_truth.json"
+BUSINESS = "Brightside Home Tech (fictional): home electronics, installs and service plans"
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,12 @@ def generate(
             "end": world.timeline.end.isoformat(),
         },
         "effects_planted": [e for e in PLANTED_EFFECTS if e in sizes.planted],
+        "business": {
+            "name": BUSINESS,
+            "locations": LOCATIONS.tolist(),
+            "complex_products": PRODUCTS.loc[PRODUCTS["is_complex_product"], "product"].tolist(),
+            "frontline_teams": sorted(set(world.staff.slot_team)),
+        },
         "files": {e.path: _file_entry(e) for e in exports},
         "entities": _entity_counts(exports, messy),
         "messy_rows": [m.as_dict() for m in messy],

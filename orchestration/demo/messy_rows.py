@@ -1,8 +1,8 @@
 """A few messy rows, as real exports have them, each recorded with its expected outcome.
 
-Kinds (about one row in 2,000 of the file each, at least one): a blank required field, an
-unparseable date, an out-of-range score, a duplicated id, and category spelling variants
-that the contract's lower-case/trim acceptance absorbs.
+Kinds (about one row in 2,000 of the file each, at least one in a file of 200 rows or more):
+a blank required field, an unparseable date, an out-of-range score, a duplicated id, and
+category spelling variants that the contract's lower-case/trim acceptance absorbs.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pandas as pd
 from orchestration.demo.exports import Export
 
 ROWS_PER_MESSY_ROW = 2000
+MIN_ROWS = 200  # smaller files stay clean, so messy rows stay well under 1%
 _KEYS = {"survey_responses": "response_id", "orders": "order_id", "interactions": "interaction_id"}
 
 
@@ -55,7 +56,8 @@ def _record(
 
 
 def _count(export: Export) -> int:
-    return max(1, len(export.frame) // ROWS_PER_MESSY_ROW)
+    rows = len(export.frame)
+    return 0 if rows < MIN_ROWS else max(1, rows // ROWS_PER_MESSY_ROW)
 
 
 def _take(rng: np.random.Generator, candidates: np.ndarray, taken: set[int], k: int) -> np.ndarray:
@@ -126,6 +128,6 @@ def plant_messy_rows(rng: np.random.Generator, exports: list[Export]) -> list[Me
     planters = {"survey_responses": _surveys, "orders": _orders, "interactions": _tickets}
     records: list[MessyRows] = []
     for export in exports:
-        if export.entity in planters and len(export.frame):
+        if export.entity in planters and _count(export):
             records += planters[export.entity](rng, export)
     return records

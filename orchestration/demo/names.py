@@ -168,12 +168,13 @@ class People:
         """The name customers see: first name and last initial."""
         return FIRST[self.first] + " " + _INITIAL[self.last]
 
-    def emails(self, rng: np.random.Generator) -> np.ndarray:
-        """Addresses on the reserved example.* domains."""
+    def emails(self, rng: np.random.Generator, tag: str = "") -> np.ndarray:
+        """Addresses on the reserved example.* domains (``tag`` ends the local part)."""
         n = len(self.first)
         number = _digits(rng.integers(1, 100, n))
         domain = _DOMAINS[rng.integers(0, len(_DOMAINS), n)]
-        return _FIRST_ASCII[self.first] + "." + _LAST_ASCII[self.last] + number + "@" + domain
+        local = _FIRST_ASCII[self.first] + "." + _LAST_ASCII[self.last] + number + tag
+        return local + "@" + domain
 
     def handles(self, rng: np.random.Generator) -> np.ndarray:
         """Social-media handles."""

@@ -20,8 +20,8 @@ REACH_SHARE = 0.5
 def plan_outreach(
     rng: np.random.Generator, orders: pd.DataFrame, timeline: Timeline, sizes: EffectSizes
 ) -> pd.DataFrame:
-    """One row per complex buyer: ``_customer``, ``first_complex``, ``product``, ``reached``,
-    ``outreach_at`` (seconds, NaN if not reached) and ``setup_trigger`` (seconds, inf if none)."""
+    """One row per complex buyer: ``_customer``, ``product``, ``reached``, ``outreach_at``
+    (seconds, NaN if not reached) and ``setup_trigger`` (seconds, inf if none)."""
     complex_orders = orders[orders["is_complex_product"]].sort_values(
         ["_customer", "_at"], kind="stable"
     )
@@ -38,7 +38,6 @@ def plan_outreach(
     return pd.DataFrame(
         {
             "_customer": first["_customer"].to_numpy(),
-            "first_complex": bought,
             "product": first["product"].to_numpy(),
             "reached": reached,
             "outreach_at": np.where(reached, call_at, np.nan),

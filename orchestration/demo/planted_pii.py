@@ -25,17 +25,11 @@ def _plant(
 ) -> list[dict[str, str]]:
     k = min(len(candidates), max(2, len(frame) // TEXTS_PER_PLANT))
     rows = np.sort(rng.choice(candidates, k, replace=False))
-    people = People.random(rng, k)
-    emails = people.emails(rng).astype(str)
-    values = np.where(
-        np.arange(k) % 2 == 0,
-        np.char.replace(emails, "@", ".home@"),
-        phones(rng, k, PLANTED_AREA_CODES).astype(str),
-    )
-    kinds = np.where(np.arange(k) % 2 == 0, "email", "phone")
-    sentences = (
-        np.where(kinds == "email", "You can reach me at ", "Call me back on ") + values + "."
-    )
+    is_email = np.arange(k) % 2 == 0
+    emails = People.random(rng, k).emails(rng, tag=".home")
+    values = np.where(is_email, emails, phones(rng, k, PLANTED_AREA_CODES))
+    kinds = np.where(is_email, "email", "phone")
+    sentences = np.where(is_email, "You can reach me at ", "Call me back on ") + values + "."
     frame.loc[rows, text] = (
         frame.loc[rows, text].to_numpy(dtype=object) + line + sentences.astype(object)
     )
