@@ -1,10 +1,18 @@
-"""The ingestion multi-assets materialize with counts (never values); the sensor sees new files."""
+"""The ingestion multi-assets validate and load each file, report counts (never values);
+the sensor sees new files."""
 
 from __future__ import annotations
 
 import dagster as dg
 import pytest
-from ingest_kit import EXPORTS, PERSONAL_VALUES, RAW_EMPLOYEE_IDS, with_mappings, write_export
+from ingest_kit import (
+    EXPORTS,
+    PERSONAL_VALUES,
+    RAW_EMPLOYEE_IDS,
+    query,
+    with_mappings,
+    write_export,
+)
 
 from orchestration.defs.ingestion import defs, landing_folder_sensor
 from orchestration.ingest import load_contract
@@ -39,6 +47,8 @@ def test_assets_materialize_every_raw_table_and_a_second_run_adds_nothing(tmp_pa
     assert first["raw/survey_responses"]["files_rejected"] == 1
     for values in first.values():
         assert values["rows_read"] == values["rows_loaded"] + values["rows_quarantined"]
+    assert query(settings, "SELECT count(*), count(validation) FROM ingest.ledger "
+                           "WHERE status = 'loaded'") == [(len(EXPORTS), len(EXPORTS))]
     logs = "\n".join(str(entry.user_message) + str(entry.dagster_event)
                      for entry in instance.all_logs(run_id))
     assert "responses_empty.csv" in logs

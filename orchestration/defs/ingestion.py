@@ -1,7 +1,8 @@
 """Ingestion layer: one multi-asset per source (`raw/<entity>`), and the landing-folder sensor.
 
-Paths come from `Settings.from_env()` at run time. Logs and metadata carry file names and
-counts only, never a value from an export.
+Each file's typed rows are validated against `expectations/raw/<entity>.json` before they are
+committed (a blocking failure rejects the file). Paths come from `Settings.from_env()` at run
+time. Logs and metadata carry file names and counts only, never a value from an export.
 """
 
 import hashlib
@@ -71,10 +72,13 @@ def _source_assets(source: str, entities: tuple[EntitySpec, ...]) -> dg.AssetsDe
         description=f"Load new {source} export files from the landing folder into raw tables.",
     )
     def ingest(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
+        from orchestration.quality.batch import recording_validator  # imports GX: only at run time
+
         settings = Settings.from_env()
         settings.build_db.parent.mkdir(parents=True, exist_ok=True)
+        validate = recording_validator(settings, context.run.run_id)
         with duckdb.connect(str(settings.build_db)) as con:
-            results = ingest_source(con, settings, source)
+            results = ingest_source(con, settings, source, validate_batch=validate)
             totals = {
                 e.name: con.execute(f"SELECT count(*) FROM {raw_table(e.name)}").fetchone()[0]
                 for e in entities
