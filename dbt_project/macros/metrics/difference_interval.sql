@@ -4,6 +4,7 @@
     (p - d) +/- z * sqrt((p + d - (p - d)^2) / n_adj). `scale` 100 gives points (NPS).
     Rounded to 6 decimals and clamped to [-scale, scale]; null when n = 0. -#}
 {% macro difference_bound(positives, negatives, n, side, scale=1) -%}
+{%- set n = '(' ~ n ~ ')' -%}
 {%- set p = '((' ~ positives ~ ' + 0.75) / (' ~ n ~ ' + 3.0))' -%}
 {%- set d = '((' ~ negatives ~ ' + 0.75) / (' ~ n ~ ' + 3.0))' -%}
 case when {{ n }} > 0 then

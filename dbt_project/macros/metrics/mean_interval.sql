@@ -3,6 +3,7 @@
     scale [scale_min, scale_max] (a mean cannot leave it), rounded to 6 decimals; null when
     n < 2 (no spread can be estimated from one answer). -#}
 {% macro mean_bound(value_sum, value_sum_of_squares, n, side, scale_min, scale_max) -%}
+{%- set n = '(' ~ n ~ ')' -%}
 case when {{ n }} >= 2 then greatest({{ scale_min }}, least({{ scale_max }}, round(
     {{ value_sum }} / {{ n }}
     {{ '-' if side == 'low' else '+' }} {{ t_critical_95('(' ~ n ~ ' - 1)') }} * sqrt(greatest(0.0,

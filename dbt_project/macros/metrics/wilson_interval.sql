@@ -3,6 +3,7 @@
     [0, 1] and is sensible at n = 1 and when every answer is the same. -#}
 {% macro wilson_bound(successes, n, side) -%}
 {%- set z = z_95() | float -%}
+{%- set n = '(' ~ n ~ ')' -%}
 {%- set p = '(cast(' ~ successes ~ ' as double) / ' ~ n ~ ')' -%}
 case when {{ n }} > 0 then
     greatest(0.0, least(1.0, round(

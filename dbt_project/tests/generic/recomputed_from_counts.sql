@@ -6,6 +6,7 @@ from {{ model }}
 where case
     when coalesce({{ denominator }}, 0) = 0 then {{ column_name }} is not null
     else {{ column_name }} is null
-        or abs({{ column_name }} - {{ scale }} * cast({{ numerator }} as double) / {{ denominator }}) > {{ tolerance }}
+        or abs({{ column_name }} - {{ scale }} * cast({{ numerator }} as double) / ({{ denominator }}))
+            > {{ tolerance }}
 end
 {% endtest %}

@@ -1,0 +1,93 @@
+"""The dbt project matches the canonical contract and documents what it publishes."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from orchestration.defs.dbt_models import dbt_project, ensure_manifest
+from orchestration.ingest import LINEAGE_COLUMNS, load_contract
+from orchestration.settings import DBT_PROJECT_DIR
+
+MODELS_DIR = DBT_PROJECT_DIR / "models"
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:
+    return json.loads(ensure_manifest(dbt_project).read_text())
+
+
+def _raw_source_tables() -> dict[str, dict[str, str]]:
+    doc = yaml.safe_load((MODELS_DIR / "staging" / "_raw__sources.yml").read_text())
+    (raw,) = [s for s in doc["sources"] if s["name"] == "raw"]
+    return {t["name"]: {c["name"]: c["data_type"] for c in t["columns"]} for t in raw["tables"]}
+
+
+def test_raw_sources_declare_every_contract_column_with_its_type() -> None:
+    contract = load_contract()
+    lineage = {name: kind.lower() for name, kind in LINEAGE_COLUMNS}
+    expected = {
+        name: {c.name: c.type.lower() for c in spec.raw_columns} | lineage
+        for name, spec in contract.entities.items()
+    }
+    assert _raw_source_tables() == expected
+
+
+def test_every_raw_table_has_a_staging_model_deduplicating_its_business_key() -> None:
+    for name, spec in load_contract().entities.items():
+        model = MODELS_DIR / "staging" / spec.source / f"stg_{spec.source}__{name}.sql"
+        sql = model.read_text()
+        assert f"source('raw', '{name}')" in sql, model
+        keys = ", ".join(f"'{k}'" for k in spec.business_key)
+        assert f"deduplicate_latest('source', [{keys}])" in sql, model
+
+
+def test_no_personal_column_or_raw_text_reaches_a_model(manifest: dict) -> None:
+    contract = load_contract()
+    personal = {c.name for s in contract.entities.values() for c in s.pii_columns}
+    texts = {c.name for s in contract.entities.values() for c in s.text_columns}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        leaked = (personal | texts) & set(node["columns"])
+        assert not leaked, f"{node['name']} exposes {sorted(leaked)}"
+
+
+def test_every_model_and_column_is_documented(manifest: dict) -> None:
+    models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    assert models
+    for node in models:
+        assert node["description"].strip(), f"{node['name']} has no description"
+        assert node["columns"], f"{node['name']} documents no column"
+        for column in node["columns"].values():
+            assert column["description"].strip(), f"{node['name']}.{column['name']} undocumented"
+
+
+def test_published_marts_enforce_their_contract(manifest: dict) -> None:
+    marts = [
+        n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["config"]["schema"] == "marts"
+    ]
+    names = {n["name"] for n in marts}
+    assert {
+        "fct_csat",
+        "fct_nps",
+        "fct_ces",
+        "fct_metric_alerts",
+        "fct_empathy_index",
+        "fct_empathy_index_components",
+        "dim_kpis",
+    } <= names
+    for node in marts:
+        assert node["config"]["contract"]["enforced"], node["name"]
+        assert all(c["data_type"] for c in node["columns"].values()), node["name"]
+
+
+def test_duckdb_only_sql_stays_in_its_marked_macros() -> None:
+    """Models call engine-specific functions only through macros/duckdb_only/."""
+    duckdb_only = ("isodow(", "unnest(", "array_to_string(", "list_aggr(", "qualify ")
+    for path in Path(MODELS_DIR).rglob("*.sql"):
+        sql = path.read_text().lower()
+        assert not [f for f in duckdb_only if f in sql], path
