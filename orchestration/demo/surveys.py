@@ -143,14 +143,16 @@ def make_interaction_surveys(
 def make_nps_surveys(
     rng: np.random.Generator, customers: pd.DataFrame, cancel: np.ndarray, timeline: Timeline
 ) -> pd.DataFrame:
-    """Quarterly relationship NPS of the customers active when invited."""
+    """Rolling relationship NPS: each customer is invited on one random day per quarter."""
     quarters = pd.date_range(
         timeline.start, timeline.end, freq="QS-" + timeline.start.strftime("%b").upper()
     )
     first_days = (quarters - pd.Timestamp("1970-01-01")).days.to_numpy()
+    lengths = np.diff(np.append(first_days, timeline.end_day))
     n = len(customers)
     row = np.repeat(np.arange(n), len(first_days))
-    invited = open_hours(rng, np.tile(first_days, n) + rng.integers(0, 21, len(row)))
+    offset = (rng.random(len(row)) * np.tile(lengths, n)).astype(np.int64)
+    invited = open_hours(rng, np.tile(first_days, n) + offset)
     active = (customers["_active_from"].to_numpy()[row] <= invited) & (invited < cancel[row])
     answered = active & (rng.random(len(row)) < NPS_RESPONSE)
     row, invited = row[answered], invited[answered]
