@@ -2,12 +2,30 @@
 
 The marts have the columns of the real dbt models, a few rows each, so the real suites in
 `expectations/marts/` apply; `DEFECTS` plant the three kinds of bad data the gate must stop.
-`gated_assets()` is the publication path of the pipeline with no-op stand-ins for dbt.
+`gated_assets()` is the publication path of the pipeline with stand-ins for dbt.
+
+Run as a script, it is the process the crash and reader tests start and kill:
+
+    python tests/quality_kit.py run [--pause-in build|publish --marker FILE]
+    python tests/quality_kit.py pipeline [--pause-in dbt|publish --marker FILE]
+    python tests/quality_kit.py read SERVING_FILE
+
+`run` materializes the gated assets in the instance of DAGSTER_HOME after recovering abandoned
+runs, as `empathy run` does; `pipeline` is `empathy run` itself. With `--pause-in`, the process
+touches the marker in the middle of that phase and waits to be killed. `read` holds one
+read-only connection and prints the served version at start and after every line on stdin.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -110,19 +128,39 @@ def write_build_db(settings: Settings, defect: str | None = None, export: str = 
         )
 
 
-def _stand_in(key: dg.AssetKey) -> dg.AssetsDefinition:
+def _wait_to_be_killed(marker: Path) -> None:
+    marker.touch()
+    time.sleep(3600)
+
+
+def _stand_in(key: dg.AssetKey, pause_marker: Path | None = None) -> dg.AssetsDefinition:
     @dg.asset(key=key, group_name="tier1_fundamentals")
     def mart() -> None:
-        """Stands in for the dbt model; the test wrote its table already."""
+        """Stands in for the dbt model; the test wrote its table already.
+
+        With a pause marker it rewrites the table as dbt would: one committed write (in the
+        write-ahead log, not yet checkpointed), then an open transaction, then it waits.
+        """
+        if pause_marker is None:
+            return
+        settings = Settings.from_env()
+        con = duckdb.connect(str(settings.build_db))
+        con.execute("CREATE OR REPLACE TABLE marts.scratch AS SELECT range AS i FROM range(1000)")
+        con.execute("BEGIN")
+        con.execute(f"DELETE FROM marts.{key.path[-1]}")
+        _wait_to_be_killed(pause_marker)
 
     return mart
 
 
-def gated_assets() -> list[dg.AssetsDefinition]:
+def gated_assets(pause_in_build: Path | None = None) -> list[dg.AssetsDefinition]:
     """Stand-in marts, their GX checks and the publication asset."""
     checks = build_mart_checks(MART_KEYS)
     serving = build_serving_asset(MART_KEYS, blocking_checks_on(MART_KEYS, [checks]))
-    return [*(_stand_in(key) for key in MART_KEYS), checks, serving]
+    stand_ins = [
+        _stand_in(key, pause_in_build if i == 0 else None) for i, key in enumerate(MART_KEYS)
+    ]
+    return [*stand_ins, checks, serving]
 
 
 def run_gated(instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
@@ -134,3 +172,100 @@ def publication_log(path: Path) -> list[tuple]:
     """The publication log of a serving (or version) file."""
     with duckdb.connect(str(path), read_only=True) as con:
         return con.execute("SELECT * FROM publication_log ORDER BY version").fetchall()
+
+
+def start(*args: str, **popen: object) -> subprocess.Popen:
+    """This script in a new process group (so a test can kill it with everything it started)."""
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+    }
+    return subprocess.Popen(
+        [sys.executable, __file__, *args], env=env, start_new_session=True, text=True, **popen
+    )
+
+
+def kill_when(marker: Path, process: subprocess.Popen, timeout: float = 600) -> None:
+    """SIGKILL the process group once the marker exists (fails if the process ends first)."""
+    deadline = time.monotonic() + timeout
+    while not marker.exists():
+        assert process.poll() is None, f"the process ended ({process.returncode}) before pausing"
+        assert time.monotonic() < deadline, "the process never reached the phase"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _pause_publication(marker: Path) -> None:
+    """Stop the publication after the marts are copied into the new file, before the swap."""
+    from orchestration.publish import serving
+
+    copy_sources: Callable[[duckdb.DuckDBPyConnection], None] = serving._copy_sources
+
+    def copy_then_wait(con: duckdb.DuckDBPyConnection) -> None:
+        copy_sources(con)
+        _wait_to_be_killed(marker)
+
+    serving._copy_sources = copy_then_wait
+
+
+def _pause_dbt(marker: Path) -> None:
+    """Stop after dbt reported its first finished node; `dbt build` goes on underneath."""
+    from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+
+    stream = DbtCliInvocation.stream
+
+    def first_event_then_wait(self: DbtCliInvocation, *args: object, **kwargs: object) -> Iterator:
+        for event in stream(self, *args, **kwargs):
+            yield event
+            _wait_to_be_killed(marker)
+
+    DbtCliInvocation.stream = first_event_then_wait
+
+
+def _run_gated_recorded(pause_in_build: Path | None) -> int:
+    from orchestration.runner import PID_TAG, recover_abandoned_runs
+
+    with dg.DagsterInstance.get() as instance:
+        recover_abandoned_runs(instance)
+        result = dg.materialize(
+            gated_assets(pause_in_build),
+            instance=instance,
+            tags={PID_TAG: str(os.getpid())},
+            raise_on_error=False,
+        )
+    return 0 if result.success else 1
+
+
+def _hold_reader(path: Path) -> int:
+    with duckdb.connect(str(path), read_only=True) as con:
+        while True:
+            (version,) = con.execute("SELECT max(version) FROM publication_log").fetchone()
+            (rows,) = con.execute("SELECT count(*) FROM marts.fct_nps").fetchone()
+            print(version, rows, flush=True)
+            if not sys.stdin.readline():
+                return 0
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("command", choices=["run", "pipeline", "read"])
+    parser.add_argument("path", nargs="?", help="serving file (read)")
+    parser.add_argument("--pause-in", choices=["build", "dbt", "publish"])
+    parser.add_argument("--marker", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "read":
+        return _hold_reader(Path(args.path))
+    if args.pause_in == "publish":
+        _pause_publication(args.marker)
+    if args.pause_in == "dbt":
+        _pause_dbt(args.marker)
+    if args.command == "pipeline":
+        from orchestration.runner import run_pipeline
+
+        return run_pipeline()
+    return _run_gated_recorded(args.marker if args.pause_in == "build" else None)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

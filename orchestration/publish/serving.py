@@ -1,6 +1,7 @@
 """The serving file BI tools read: built beside it, swapped in atomically, kept for rollback.
 
-A publication copies every table of the build database's `marts` schema into a new file
+A publication copies every table of the build database's `marts` schema (not the temporary
+tables an interrupted dbt run may leave) into a new file
 (`.publishing-<version>.duckdb` in the serving folder) in the configured storage version,
 adds `publication_log` (this and every earlier publication) and `publication_sources`
 (the export files behind this one), checkpoints and closes it, fsyncs it, hard-links it into
@@ -111,7 +112,8 @@ def _copy_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
         name
         for (name,) in con.execute(
             "SELECT table_name FROM duckdb_tables() "
-            "WHERE database_name = 'build' AND schema_name = ? ORDER BY table_name",
+            "WHERE database_name = 'build' AND schema_name = ? "
+            "AND NOT regexp_matches(table_name, '__dbt_(tmp|backup)$') ORDER BY table_name",
             [MARTS_SCHEMA],
         ).fetchall()
     ]
