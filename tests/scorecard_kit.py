@@ -4,11 +4,14 @@ The marts are created with the columns and types of the real dbt models (read fr
 YAML contracts in `dbt_project/models/marts/`), filled with a small planted data set, and
 published by the real publication code, so the scorecard reads exactly what it reads in
 production. Planted: a Tuesday CSAT dip flagged as significant, a significant NPS rise in the
-latest month, a non-significant CSAT dip (no arrow), and no CES survey at all.
+latest month, a non-significant CSAT dip (no arrow), no CES survey at all, and an index
+rising 2.4 points a month whose latest month lacks a component (so May is the headline).
 """
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import duckdb
@@ -20,6 +23,7 @@ from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA, Settings
 
 LATEST_MONTH = "2025-06-01"
 LATEST_DAY = "2025-06-28"
+HEADLINE_INDEX = "68"  # May 2025, the latest month with every available component
 NPS_LATEST = 42.0
 NPS_RISE = 14.0
 TUESDAY_SHARE = 0.55
@@ -140,7 +144,7 @@ INSERT INTO {MARTS_SCHEMA}.fct_empathy_index BY NAME
         'csat_top2_share, empathy_language_ratio, net_sentiment, nps' AS components_used,
         'ces_easy_share' AS components_missing
     FROM (SELECT strftime(period_start, '%Y-%m-%d') AS period, period_start,
-              56.0 + 2.5 * k AS index_value FROM months
+              56.0 + 2.4 * k AS index_value FROM months
           UNION ALL SELECT 'overall', NULL, 64.0);
 
 -- Voice of the customer.
@@ -162,6 +166,14 @@ INSERT INTO {MARTS_SCHEMA}.fct_staff_recognition BY NAME SELECT * FROM (VALUES
     ('agt_1111222233334444', 'Team South', 2, 0, 2, 3, NULL)
 ) AS t(agent_key, team, n_mentions, praise_count, negative_mentions, recognition_rank,
        example_verbatims);
+-- The latest month lacks NPS (too few answers): not complete, so not the headline.
+UPDATE {MARTS_SCHEMA}.fct_empathy_index SET coverage = 0.6,
+    components_used = 'csat_top2_share, empathy_language_ratio, net_sentiment',
+    components_missing = 'ces_easy_share, nps'
+    WHERE period = '{LATEST_MONTH}';
+UPDATE {MARTS_SCHEMA}.fct_empathy_index_components SET is_available = false,
+    unavailable_reason = 'not reportable: n = 12, below the minimum of 30'
+    WHERE period = '{LATEST_MONTH}' AND component = 'nps';
 """
 
 # Removing the surveys: what the marts hold when the exports have no survey at all.
@@ -223,3 +235,30 @@ def publish_planted(settings: Settings, with_surveys: bool = True) -> int:
     """Build the planted marts and publish them as the serving file; returns the version."""
     build_marts(settings.build_db, with_surveys=with_surveys)
     return publish(settings, Publication("test-run", CHECKS_PASSED, ()))
+
+
+def headline_kpis(settings: Settings) -> set[str]:
+    """The KPIs the published `dim_kpis` lists outside the index's own tier."""
+    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+        rows = con.execute(f"select kpi from {MARTS_SCHEMA}.dim_kpis where tier <> 'empathy_index'")
+        return {kpi for (kpi,) in rows.fetchall()}
+
+
+_CARD = re.compile(r'<article[^>]*data-kpi="(\w+)"[^>]*>(.*?)</article>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def headline_cards(page: str) -> dict[str, str]:
+    """The visible text of each headline card of a scorecard page, by KPI."""
+    return {kpi: _text(body) for kpi, body in _CARD.findall(page)}
+
+
+def section_text(page: str, testid: str) -> str:
+    """The visible text of the page's section (or footer) with this `data-testid`."""
+    match = re.search(rf'<(section|footer)[^>]*data-testid="{testid}".*?</\1>', page, re.DOTALL)
+    assert match, f"the page has no section {testid}"
+    return _text(match.group(0))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
 from pathlib import Path
 
@@ -18,30 +17,6 @@ from orchestration.scorecard import render_scorecard
 from orchestration.scorecard.render import read_scorecard
 from orchestration.settings import Settings
 
-_CARD = re.compile(r'<article[^>]*data-kpi="(\w+)"[^>]*>(.*?)</article>', re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def _text(fragment: str) -> str:
-    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
-
-
-def _cards(page: str) -> dict[str, str]:
-    """The text of each headline card, by KPI."""
-    return {kpi: _text(body) for kpi, body in _CARD.findall(page)}
-
-
-def _section(page: str, testid: str) -> str:
-    match = re.search(rf'<(section|footer)[^>]*data-testid="{testid}".*?</\1>', page, re.DOTALL)
-    assert match, f"no section {testid}"
-    return _text(match.group(0))
-
-
-def _kpis_outside_index(settings: Settings) -> set[str]:
-    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
-        rows = con.execute("select kpi from marts.dim_kpis where tier <> 'empathy_index'")
-        return {kpi for (kpi,) in rows.fetchall()}
-
 
 def test_page_shows_planted_numbers_and_keeps_one_copy_per_publication(
     isolated_settings: Settings,
@@ -53,12 +28,13 @@ def test_page_shows_planted_numbers_and_keeps_one_copy_per_publication(
     assert path == isolated_settings.reports_dir / "scorecard" / "scorecard.html"
     assert (path.parent / f"scorecard_v{version:04d}.html").read_text(encoding="utf-8") == page
 
-    index = _section(page, "index")
-    assert "71 /100" in index and "Amber" in index  # 56 + 2.5 * 6 months, band amber
-    assert "Coverage 80%" in index and kit.CES_REASON in index
+    index = kit.section_text(page, "index")
+    assert f"{kit.HEADLINE_INDEX} /100 Amber May 2025 · all periods: 64" in index
+    assert "Coverage 80% of the configured weight (4 of 5 components)" in index
+    assert f"Not available: {kit.CES_REASON}" in index
 
-    cards = _cards(page)
-    assert set(cards) == _kpis_outside_index(isolated_settings)
+    cards = kit.headline_cards(page)
+    assert set(cards) == kit.headline_kpis(isolated_settings)
     assert f"+{kit.NPS_LATEST:.0f}" in cards["nps"]
     assert f"▲ +{kit.NPS_RISE:.0f} pts vs May 2025" in cards["nps"]
     assert "Owner: Managing Director" in cards["nps"] and "Target +30" in cards["nps"]
@@ -67,14 +43,14 @@ def test_page_shows_planted_numbers_and_keeps_one_copy_per_publication(
     assert "▲" not in csat and "▼" not in csat, "a move that is not significant has no arrow"
     assert "Not available" in cards["ces_easy_share"] and kit.CES_REASON in cards["ces_easy_share"]
 
-    alerts = _section(page, "alerts")
+    alerts = kit.section_text(page, "alerts")
     assert f"{kit.TUESDAY_SHARE * 100:.1f}% on Tuesdays vs other weekdays" in alerts
     assert alerts.count("▲") + alerts.count("▼") == 2  # the two significant moves only
 
     assert page.count("<svg") == 1 + 5  # index trend, and five breakdowns
-    voice = _section(page, "voice")
+    voice = kit.section_text(page, "voice")
     assert kit.PRAISED_AGENT in voice and "Billing" in voice
-    footer = _section(page, "footer")
+    footer = kit.section_text(page, "footer")
     assert f"Publication {version}" in footer and "data up to 28 Jun 2025" in footer
     assert f"from {kit.SOURCE_FILES} export files" in footer
     assert f"{len(kit.CHECKS_PASSED)} checks passed" in footer
@@ -95,7 +71,7 @@ def test_without_surveys_the_page_says_what_is_not_available_and_why(
     kit.publish_planted(isolated_settings, with_surveys=False)
     page = render_scorecard(isolated_settings).read_text(encoding="utf-8")
 
-    cards = _cards(page)
+    cards = kit.headline_cards(page)
     for kpi, reason in [
         ("csat_top2_share", "no CSAT survey responses in the exports"),
         ("nps", "no NPS survey responses in the exports"),
@@ -103,11 +79,12 @@ def test_without_surveys_the_page_says_what_is_not_available_and_why(
     ]:
         assert "Not available" in cards[kpi] and reason in cards[kpi], cards[kpi]
     assert "Not available" not in cards["net_sentiment"]
-    breakdowns = _section(page, "breakdowns")
+    breakdowns = kit.section_text(page, "breakdowns")
     assert "Not available: no CSAT survey responses in the exports" in breakdowns
-    index = _section(page, "index")
-    assert "Coverage 30%" in index and "Net Promoter Score (no NPS survey responses" in index
-    assert "No statistically significant change" in _section(page, "alerts")
+    index = kit.section_text(page, "index")
+    assert "Coverage 30% of the configured weight (2 of 5 components)" in index
+    assert "Net Promoter Score Relationship outcomes Not available: no NPS survey" in index
+    assert "No statistically significant change" in kit.section_text(page, "alerts")
 
 
 def test_marts_in_the_main_schema_read_the_same(

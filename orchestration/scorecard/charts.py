@@ -37,18 +37,23 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
 
 
 def index_trend(months: pd.DataFrame, width: int = 560, height: int = 180) -> str:
-    """The empathy index by month (`period_start`, `index_value`, `band`) on a 0-100 scale."""
+    """The empathy index by month on a 0-100 scale, each point coloured by its band.
+
+    `months` has `period_start`, `index_value`, `band` and `complete`; months that lack a
+    component (not `complete`) are drawn as hollow points.
+    """
     base = alt.Chart(months).encode(
         x=alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %Y", tickCount="month")),
         y=alt.Y("index_value:Q", title="Index (0-100)", scale=alt.Scale(domain=[0, 100])),
     )
     line = base.mark_line(color=INK, strokeWidth=2)
-    points = base.mark_circle(size=70, opacity=1).encode(
-        color=alt.Color(
-            "band:N",
-            scale=alt.Scale(domain=list(BAND_COLOURS), range=list(BAND_COLOURS.values())),
-            legend=None,
-        )
+    band = alt.Color(
+        "band:N",
+        scale=alt.Scale(domain=list(BAND_COLOURS), range=list(BAND_COLOURS.values())),
+        legend=None,
+    )
+    points = base.mark_point(size=70, opacity=1, strokeWidth=2).encode(
+        stroke=band, fill=alt.condition("datum.complete", band, alt.value("white"))
     )
     return to_svg((line + points).properties(width=width, height=height))
 

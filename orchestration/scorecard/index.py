@@ -32,7 +32,7 @@ class IndexSection:
     period: str = ""
     value: str | None = None
     band: str | None = None
-    coverage: str = "0%"
+    coverage: str = ""
     overall: str | None = None
     trend_svg: str | None = None
     components: tuple[Component, ...] = ()
@@ -66,32 +66,41 @@ def _components(serving: ServingFile, period: str) -> tuple[Component, ...]:
 
 
 def index_section(serving: ServingFile) -> IndexSection:
-    """The latest month with an index value (or all periods), with the monthly trend."""
+    """The index of the latest complete month, or of all periods, with the monthly trend.
+
+    A month is complete when its coverage reaches that of all periods together: it then uses
+    every component the exports can feed, so it compares with the other complete months.
+    """
     absent = serving.missing("fct_empathy_index", "fct_empathy_index_components", "dim_kpis")
     if absent:
         return IndexSection(reason=absent)
     periods = serving.query(
         "select * from {fct_empathy_index} order by period = 'overall', period_start"
     )
-    months = periods[(periods["period"] != "overall") & periods["index_value"].notna()]
     overall = periods[periods["period"] == "overall"]
-    headline = months.iloc[-1] if len(months) else (overall.iloc[0] if len(overall) else None)
-    if headline is None:
-        return IndexSection(reason="no index row was published")
+    if overall.empty:
+        return IndexSection(reason="no index over all periods was published")
+    whole = overall.iloc[0]
+    months = periods[(periods["period"] != "overall") & periods["index_value"].notna()].assign(
+        complete=lambda m: m["coverage"] >= whole["coverage"] - 1e-9
+    )
+    complete = months[months["complete"]]
+    headline = complete.iloc[-1] if len(complete) else whole
     components = _components(serving, headline["period"])
-    available = not fmt.is_missing(headline["index_value"])
-    reasons = "; ".join(f"{c.label}: {c.reason}" for c in components if c.reason)
+    if fmt.is_missing(headline["index_value"]):
+        return IndexSection(
+            reason="no component available", period="all periods", components=components
+        )
+    used = sum(c.reason is None for c in components)
     return IndexSection(
-        period=fmt.month(headline["period_start"]),
-        value=fmt.number(headline["index_value"], "index") if available else None,
-        band=headline["band"] if available else None,
-        coverage=f"{headline['coverage'] * 100:.0f}%",
-        overall=(
-            fmt.number(overall.iloc[0]["index_value"], "index")
-            if len(overall) and not fmt.is_missing(overall.iloc[0]["index_value"])
-            else None
+        period=fmt.month(headline["period"]),
+        value=fmt.number(headline["index_value"], "index"),
+        band=headline["band"],
+        coverage=(
+            f"{headline['coverage'] * 100:.0f}% of the configured weight "
+            f"({used} of {len(components)} components)"
         ),
+        overall=None if headline is whole else fmt.number(whole["index_value"], "index"),
         trend_svg=charts.index_trend(months) if len(months) >= 2 else None,
         components=components,
-        reason=None if available else (reasons or "no component available"),
     )
