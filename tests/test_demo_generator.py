@@ -9,6 +9,7 @@ business and absent (within noise) in the control.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -65,19 +66,6 @@ def contract(source: str) -> dict:
 
 def quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
-
-
-def read_sql(out: Path, entity_mapping: dict) -> str:
-    """DuckDB table function reading an entity's export files as the mapping declares."""
-    files = "[" + ", ".join(quoted(p) for p in sorted(out.glob(entity_mapping["files"]))) + "]"
-    if entity_mapping.get("format", "csv") == "jsonl":
-        return f"read_json({files}, format = 'newline_delimited', columns = {{}})"
-    delimiter = entity_mapping.get("delimiter", ",").replace("'", "''")
-    encoding = entity_mapping.get("encoding", "utf-8")
-    return (
-        f"read_csv({files}, delim = '{delimiter}', header = true, all_varchar = true, "
-        f"encoding = '{encoding}', filename = '_file')"
-    )
 
 
 def connect_exports(out: Path) -> duckdb.DuckDBPyConnection:
@@ -484,7 +472,7 @@ def test_bots_start_at_the_automation_launch_and_escalate_some(planted: Path) ->
         "SELECT min(opened_at), avg(escalated::INT), list(DISTINCT via ORDER BY via) "
         "FROM tickets WHERE handled_by_bot"
     ).fetchone()
-    assert launch <= first_bot < launch + (first_bot - first_bot).__class__(days=7)
+    assert launch <= first_bot < launch + timedelta(days=7)
     assert 0.1 < escalated < 0.5
     assert bot_channels == ["chat", "social"]
     training = con.execute("SELECT teams FROM training").fetchall()
