@@ -25,7 +25,6 @@ class Breakdown:
 
     title: str
     svg: str
-    groups: int
 
 
 def kpi_reason(serving: ServingFile, kpi: str, default: str) -> str:
@@ -93,5 +92,5 @@ def breakdowns(serving: ServingFile) -> tuple[tuple[Breakdown, ...], str | None]
             sort=list(groups["label"]) if weekday else "-x",
             size=170 if weekday else 240,
         )
-        charts_by_grain.append(Breakdown(title=title, svg=svg, groups=len(groups)))
+        charts_by_grain.append(Breakdown(title=title, svg=svg))
     return tuple(charts_by_grain), None

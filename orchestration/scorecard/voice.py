@@ -30,7 +30,6 @@ class Topic:
     """A topic of recent negative quotes, with its strongest quote."""
 
     name: str
-    quotes: int
     latest: str
     example: str
 
@@ -97,12 +96,11 @@ def _negative_topics(serving: ServingFile, limit: int) -> tuple[Topic, ...]:
     rows = serving.query(
         f"""
         with {_RECENT}
-        select topic, count(distinct text_hash) as quotes, max(text_date) as latest,
-            arg_min(masked_text, sentiment_score) as example
+        select topic, max(text_date) as latest, arg_min(masked_text, sentiment_score) as example
         from recent
         where polarity = 'negative' and topic <> 'no_topic'
         group by topic
-        order by latest desc nulls last, quotes desc, topic
+        order by latest desc nulls last, topic
         limit ?
         """,
         [limit],
@@ -110,7 +108,6 @@ def _negative_topics(serving: ServingFile, limit: int) -> tuple[Topic, ...]:
     return tuple(
         Topic(
             name=fmt.label(row.topic),
-            quotes=int(row.quotes),
             latest=fmt.day(row.latest),
             example=row.example,
         )
