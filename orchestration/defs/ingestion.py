@@ -96,13 +96,18 @@ def _source_assets(source: str, entities: tuple[EntitySpec, ...]) -> dg.AssetsDe
 
 
 def _landing_snapshot(landing_dir: Path) -> dict[str, list[int]]:
-    """Size and modification time of every visible file under the landing folder."""
+    """Size and modification time of every visible export in the landing folder's source folders.
+
+    Files directly in the landing folder (such as the demo's `ground_truth.json`) are not
+    exports and trigger nothing.
+    """
     if not landing_dir.is_dir():
         return {}
     snapshot = {}
     for path in landing_dir.rglob("*"):
         relative = path.relative_to(landing_dir)
-        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+        hidden = any(part.startswith(".") for part in relative.parts)
+        if path.is_file() and len(relative.parts) > 1 and not hidden:
             stat = path.stat()
             snapshot[relative.as_posix()] = [stat.st_size, stat.st_mtime_ns]
     return snapshot
