@@ -4,7 +4,8 @@ The marts are created with the columns and types of the real dbt models (read fr
 YAML contracts in `dbt_project/models/marts/`), filled with a small planted data set, and
 published by the real publication code, so the scorecard reads exactly what it reads in
 production. Planted: a Tuesday CSAT dip flagged as significant, a significant NPS rise in the
-latest month, a non-significant CSAT dip (no arrow), no CES survey at all, and an index
+latest month, a non-significant CSAT move (no arrow), a significant CSAT dip months ago (no
+longer news), no CES survey at all, and an index
 rising 2.4 points a month whose latest month lacks a component (so May is the headline).
 """
 
@@ -105,7 +106,7 @@ INSERT INTO {MARTS_SCHEMA}.dim_kpis BY NAME
         CASE WHEN latest_value IS NULL THEN '{CES_REASON}' END AS status_reason
     FROM kpis;
 
--- Alerts: two significant moves, one that is not.
+-- Alerts: two significant moves, one that is not, and an old one that is no news.
 INSERT INTO {MARTS_SCHEMA}.fct_metric_alerts BY NAME SELECT * FROM (VALUES
     ('csat_top2_share', 'weekday', '2-Tuesday', NULL, 'other_weekdays', 'other weekdays',
         100, 500, {TUESDAY_SHARE}, 0.80, {TUESDAY_SHARE} - 0.80, -5.5, 0.00001, 0.0002, true,
@@ -114,7 +115,9 @@ INSERT INTO {MARTS_SCHEMA}.fct_metric_alerts BY NAME SELECT * FROM (VALUES
         50, 50, {NPS_LATEST}, {NPS_LATEST - NPS_RISE}, {NPS_RISE}, 3.9, 0.0001, 0.001, true,
         'up'),
     ('csat_top2_share', 'month', '{LATEST_MONTH}', DATE '{LATEST_MONTH}', 'previous_month',
-        '2025-05-01', 100, 100, 0.80, 0.79, 0.01, 0.2, 0.84, 1.0, false, 'up')
+        '2025-05-01', 100, 100, 0.80, 0.79, 0.01, 0.2, 0.84, 1.0, false, 'up'),
+    ('csat_top2_share', 'month', '2025-03-01', DATE '2025-03-01', 'previous_month',
+        '2025-02-01', 100, 100, 0.70, 0.82, -0.12, -3.0, 0.002, 0.01, true, 'down')
 ) AS t(metric, grain, grain_value, period_start, comparison, baseline_grain_value, n,
        baseline_n, value, baseline_value, difference, z, p_value, p_value_adjusted,
        is_significant, direction);

@@ -123,7 +123,8 @@ def headline_tiers(serving: ServingFile) -> tuple[tuple[Tier, ...], str | None]:
 
 
 def significant_alerts(serving: ServingFile, limit: int = 6) -> tuple[Alert, ...]:
-    """The significant moves of the latest comparisons, strongest evidence first."""
+    """Significant moves: each metric's latest month and quarter against the one before,
+    and each weekday against the other weekdays; strongest evidence first."""
     if serving.missing("fct_metric_alerts", "dim_kpis"):
         return ()
     rows = serving.query(
@@ -132,8 +133,13 @@ def significant_alerts(serving: ServingFile, limit: int = 6) -> tuple[Alert, ...
             coalesce(k.unit, 'share') as unit, coalesce(k.direction, 'higher_is_better') as better
         from {fct_metric_alerts} as a
         left join {dim_kpis} as k on k.kpi = a.metric
-        where a.is_significant
-        order by a.period_start desc nulls first, a.p_value_adjusted, a.metric
+        where a.is_significant and (
+            a.grain = 'weekday' or a.period_start = (
+                select max(latest.period_start) from {fct_metric_alerts} as latest
+                where latest.metric = a.metric and latest.grain = a.grain
+            )
+        )
+        order by a.p_value_adjusted, a.metric, a.grain
         limit ?
         """,
         [limit],
