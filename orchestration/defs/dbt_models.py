@@ -25,6 +25,7 @@ from orchestration.defs.jobs import WRITER_POOL
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 SEED_GROUP = "reference"
+DBT_TARGET = "dbt_target"
 
 
 def dbt_executable() -> str:
@@ -33,30 +34,44 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else "dbt"
 
 
-def ensure_manifest(project: DbtProject) -> Path:
-    """Parse the project when no manifest exists yet (`make setup` normally does it).
+PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
 
-    The manifest is written in a temporary folder and moved into place in one rename, so
-    processes that load the definitions at the same time never read half a file.
+
+def _newest_source_mtime(project_dir: Path) -> float:
+    paths = [project_dir / name for name in PROJECT_SOURCES]
+    files = [p for p in paths if p.is_file()]
+    files += [f for p in paths if p.is_dir() for f in p.rglob("*") if f.is_file()]
+    return max(f.stat().st_mtime for f in files)
+
+
+def ensure_manifest(project: DbtProject) -> Path:
+    """Parse the project when its manifest is missing or older than a project file.
+
+    `make setup` normally parses; this keeps `dagster dev`, tests and scripts right after an
+    edit. The manifest is written in a temporary folder and moved into place in one rename,
+    so processes loading the definitions at the same time never read half a file.
     """
-    if not project.manifest_path.exists():
-        project.manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=project.manifest_path.parent) as target:
-            subprocess.run(
-                [
-                    dbt_executable(),
-                    "parse",
-                    "--quiet",
-                    "--profiles-dir",
-                    str(project.profiles_dir),
-                    "--target-path",
-                    target,
-                ],
-                cwd=project.project_dir,
-                check=True,
-            )
-            os.replace(Path(target) / "manifest.json", project.manifest_path)
-    return project.manifest_path
+    manifest = Path(project.manifest_path)
+    project_dir = Path(project.project_dir)
+    if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(project_dir):
+        return manifest
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=manifest.parent) as target:
+        subprocess.run(
+            [
+                dbt_executable(),
+                "parse",
+                "--quiet",
+                "--profiles-dir",
+                str(project.profiles_dir),
+                "--target-path",
+                target,
+            ],
+            cwd=project_dir,
+            check=True,
+        )
+        os.replace(Path(target) / "manifest.json", manifest)
+    return manifest
 
 
 @contextmanager
@@ -98,10 +113,13 @@ dbt_project.prepare_if_dev()
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """`dbt build` of the selected models, seeds and their tests, on the build database."""
+    build_db = Settings.from_env().build_db
     # DbtCliResource hands this process's environment to the dbt subprocess it starts in
-    # `cli`; profiles.yml reads the database path from EMPATHY_BUILD_DB.
-    with environment_variable("EMPATHY_BUILD_DB", str(Settings.from_env().build_db)):
-        invocation = dbt.cli(["build"], context=context)
+    # `cli`; profiles.yml reads the database path from EMPATHY_BUILD_DB. dbt's artifacts go
+    # next to the database they describe (one writer at a time: the pool), which also lets
+    # dbt parse only what changed since the last run.
+    with environment_variable("EMPATHY_BUILD_DB", str(build_db)):
+        invocation = dbt.cli(["build"], context=context, target_path=build_db.parent / DBT_TARGET)
     yield from invocation.stream()
 
 
