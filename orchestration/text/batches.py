@@ -19,6 +19,7 @@ from orchestration.text.scorer import score_tokenized
 from orchestration.text.staff import NO_STAFF, StaffDirectory
 from orchestration.text.textblob_compat import tokenized
 
+BATCH_SIZE = 2000  # texts per batch: about half a second of work for one core
 Batch = list[tuple[str, str]]
 ScoreRow = tuple
 

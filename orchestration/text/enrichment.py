@@ -20,13 +20,18 @@ import pandas as pd
 
 from orchestration.ingest import load_contract, raw_table
 from orchestration.settings import ENRICHMENT_SCHEMA
-from orchestration.text.batches import SCORE_COLUMNS, Batch, available_cores, score_batches
+from orchestration.text.batches import (
+    BATCH_SIZE,
+    SCORE_COLUMNS,
+    Batch,
+    available_cores,
+    score_batches,
+)
 from orchestration.text.lexicon import Lexicon, load_lexicon
 from orchestration.text.staff import load_staff
 
 OCCURRENCES = f"{ENRICHMENT_SCHEMA}.text_occurrences"
 SCORES = f"{ENRICHMENT_SCHEMA}.text_scores"
-BATCH_SIZE = 2000
 FLUSH_ROWS = 20_000
 
 _OCCURRENCES_DDL = f"""

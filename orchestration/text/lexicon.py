@@ -2,9 +2,9 @@
 
 Two vocabularies are compiled: the sentiment vocabulary (TextBlob's lexicon changed and
 extended by ``sentiment.yml``, plus modifiers, negators, contrast and irrealis words) and
-the annotation vocabulary (empathy cues, emotions, topics). Each maps a first word to its
-candidate phrases, longest first, so the scorer matches phrases with one dictionary lookup
-per word.
+the annotation vocabulary (empathy cues, emotions, topics). Each keeps single words in one
+dictionary and phrases under their first word, longest first, so the scorer needs one or two
+dictionary lookups per word.
 """
 
 from __future__ import annotations
@@ -13,16 +13,18 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import yaml
 
-from orchestration.text.textblob_compat import emoticon_scores, sentiment_lexicon, tokenize
+from orchestration.text.textblob_compat import emoticon_scores, sentiment_lexicon, tokenized
 from orchestration.text.words import scorer_words
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 EMOTIONS = ("joy", "anger", "sadness", "fear", "trust", "surprise")
 
 Words = tuple[str, ...]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +48,39 @@ class Annotation:
 
 
 @dataclass(frozen=True)
+class Vocabulary(Generic[T]):
+    """Single words by spelling; phrases by their first two words, longest first."""
+
+    words: dict[str, T]
+    phrases: dict[tuple[str, str], tuple[tuple[Words, T], ...]]
+
+    @classmethod
+    def of(cls, terms: dict[Words, T]) -> Vocabulary[T]:
+        by_start: dict[tuple[str, str], list[tuple[Words, T]]] = {}
+        for key, term in terms.items():
+            if len(key) > 1:
+                by_start.setdefault((key[0], key[1]), []).append((key, term))
+        return cls(
+            {key[0]: term for key, term in terms.items() if len(key) == 1},
+            {b: tuple(sorted(c, key=lambda c: -len(c[0]))) for b, c in by_start.items()},
+        )
+
+    def at(self, words: list[str], i: int) -> tuple[T | None, int]:
+        """The longest entry starting at words[i]: (term, words spanned) or (None, 1)."""
+        for key, term in self.phrases.get(tuple(words[i : i + 2]), ()):
+            if tuple(words[i : i + len(key)]) == key:
+                return term, len(key)
+        return self.words.get(words[i]), 1
+
+
+@dataclass(frozen=True)
 class Lexicon:
     """Everything the scorer needs, compiled; identical in every worker process."""
 
     version: str
     fingerprint: str
-    sentiment: dict[str, tuple[tuple[Words, SentimentTerm], ...]]
-    annotations: dict[str, tuple[tuple[Words, Annotation], ...]]
+    sentiment: Vocabulary[SentimentTerm]
+    annotations: Vocabulary[Annotation]
     speakers: frozenset[str]
     negation_scope: int
     negated_positive: float
@@ -69,7 +97,7 @@ class Lexicon:
 
 def phrase_words(phrase: str, speakers: frozenset[str] = frozenset()) -> Words:
     """A lexicon key as the scorer sees it in texts ("didn't care" -> did, not, care)."""
-    return tuple(scorer_words(tokenize(phrase), speakers))
+    return tuple(scorer_words(tokenized(phrase).lower(), speakers))
 
 
 def _keys(spec: str) -> list[str]:
@@ -87,14 +115,6 @@ def lexicon_fingerprint() -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def _index(terms: dict[Words, object]) -> dict[str, tuple]:
-    by_first: dict[str, list] = {}
-    for words, term in terms.items():
-        if words:
-            by_first.setdefault(words[0], []).append((words, term))
-    return {w: tuple(sorted(c, key=lambda c: -len(c[0]))) for w, c in by_first.items()}
 
 
 def _sentiment_terms(spec: dict, speakers: frozenset[str]) -> dict[Words, SentimentTerm]:
@@ -186,8 +206,8 @@ def load_lexicon() -> Lexicon:
     return Lexicon(
         version=str(spec["version"]),
         fingerprint=lexicon_fingerprint(),
-        sentiment=_index(_sentiment_terms(spec, speakers)),
-        annotations=_index(_annotation_terms(speakers)),
+        sentiment=Vocabulary.of(_sentiment_terms(spec, speakers)),
+        annotations=Vocabulary.of(_annotation_terms(speakers)),
         speakers=speakers,
         negation_scope=int(spec["negation"]["scope"]),
         negated_positive=float(spec["negation"]["positive_factor"]),

@@ -44,15 +44,6 @@ class TextScore:
     topics: tuple[str, ...]
 
 
-def _longest(candidates: tuple, words: list[str], i: int) -> tuple[object | None, int]:
-    """The longest of a word's lexicon entries found at words[i]: (term, length) or (None, 1)."""
-    for key, term in candidates:
-        n = len(key)
-        if n == 1 or tuple(words[i : i + n]) == key:
-            return term, n
-    return None, 1
-
-
 def _label(score: float, has_opinion: bool, lexicon: Lexicon) -> str:
     if has_opinion and score > lexicon.positive_threshold:
         return "positive"
@@ -112,16 +103,15 @@ class _Pass:
             self.weight = lex.contrast_before
             self.after_concessive = True
 
-    def annotate(self, candidates: tuple, words: list[str], i: int, state: tuple) -> int:
-        """Count cues, emotions and topics at words[i]; state: (negated, irrealis) before it."""
-        annotation, n = _longest(candidates, words, i)
-        if annotation is None:
-            return 1
-        assert isinstance(annotation, Annotation)
+    def annotate(self, annotation: Annotation, n: int, i: int, state: tuple[bool, bool]) -> None:
+        """Count the cue, emotions and topics of words[i : i + n].
+
+        state: (negated, irrealis) as they were before words[i].
+        """
         negated, blocked = state
         self.topics.update(annotation.topics)
         if blocked or (i < self.phrase_until and self._disagrees(annotation)):
-            return n
+            return
         if annotation.cue > 0:
             if negated:
                 self.negative_cues += 1
@@ -132,7 +122,6 @@ class _Pass:
         if not negated:
             for emotion in annotation.emotions:
                 self.emotions[emotion] += 1
-        return n
 
     def _disagrees(self, annotation: Annotation) -> bool:
         """Inside a sentiment phrase, cues and emotions must share its polarity.
@@ -143,24 +132,11 @@ class _Pass:
             return annotation.cue > 0 or not POSITIVE_EMOTIONS.isdisjoint(annotation.emotions)
         return annotation.cue < 0 or not NEGATIVE_EMOTIONS.isdisjoint(annotation.emotions)
 
-    def plain(self, word: str) -> None:
-        """A word that is no sentiment term: a boundary, or a word inside a clause."""
-        if word in CLAUSE_END:
-            self.boundary(word)
-        else:
-            self.negation_left -= 1
-            self.modifier = 1.0
-
-    def sentiment(self, candidates: tuple, words: list[str], i: int) -> int:
-        """Apply the sentiment term at words[i]; return how many words it spans."""
-        term, n = _longest(candidates, words, i)
-        if term is None:
-            self.plain(words[i])
-            return 1
-        assert isinstance(term, SentimentTerm)
+    def sentiment(self, term: SentimentTerm, n: int, words: list[str], i: int) -> None:
+        """Apply the sentiment term spanning words[i : i + n]."""
         if term.after is not None and (i == 0 or words[i - 1] not in term.after):
             self.negation_left -= 1
-            return n
+            return
         if term.opens_negation:
             self.negated_until = i + n
         if n > 1 and term.valence is not None:
@@ -184,37 +160,46 @@ class _Pass:
                 self.add(self.lex.excess_valence)
         else:
             self.contrast(role)
-        return n
 
     def _opinion_at(self, words: list[str], i: int) -> bool:
-        candidates = self.lex.sentiment.get(words[i]) if i < len(words) else None
-        if not candidates:
+        if i >= len(words):
             return False
-        term, _ = _longest(candidates, words, i)
-        return isinstance(term, SentimentTerm) and (
-            term.valence is not None or term.modifier is not None
-        )
+        term, _ = self.lex.sentiment.at(words, i)
+        return term is not None and (term.valence is not None or term.modifier is not None)
 
     def run(self, words: list[str]) -> None:
         """One pass: sentiment terms and annotations, each matched longest-first."""
-        sentiment_get = self.lex.sentiment.get
-        annotation_get = self.lex.annotations.get
+        sentiment, annotations = self.lex.sentiment, self.lex.annotations
         sentiment_next = annotation_next = 0
-        for i, word in enumerate(words):
-            annotations = annotation_get(word) if i >= annotation_next else None
-            if annotations:
-                state = (
-                    self.negation_left > 0 or i < self.negated_until or self.modifier < 0,
-                    self.irrealis,
-                )
-            if i >= sentiment_next:
-                terms = sentiment_get(word)
-                if terms:
-                    sentiment_next = i + self.sentiment(terms, words, i)
+        for i, pair in enumerate(zip(words, [*words[1:], ""], strict=True)):
+            word = pair[0]
+            annotation = None
+            if i >= annotation_next:
+                if pair in annotations.phrases:
+                    annotation, span = annotations.at(words, i)
                 else:
-                    self.plain(word)
-            if annotations:
-                annotation_next = i + self.annotate(annotations, words, i, state)
+                    annotation, span = annotations.words.get(word), 1
+                if annotation is not None:
+                    annotation_next = i + span
+                    state = (
+                        self.negation_left > 0 or i < self.negated_until or self.modifier < 0,
+                        self.irrealis,
+                    )
+            if i >= sentiment_next:
+                if pair in sentiment.phrases:
+                    term, n = sentiment.at(words, i)
+                else:
+                    term, n = sentiment.words.get(word), 1
+                if term is not None:
+                    sentiment_next = i + n
+                    self.sentiment(term, n, words, i)
+                elif word in CLAUSE_END:
+                    self.boundary(word)
+                else:
+                    self.negation_left -= 1
+                    self.modifier = 1.0
+            if annotation is not None:
+                self.annotate(annotation, annotation_next - i, i, state)
 
 
 def score_text(text: str, lexicon: Lexicon) -> TextScore:
@@ -224,10 +209,10 @@ def score_text(text: str, lexicon: Lexicon) -> TextScore:
 
 def score_tokenized(joined_tokens: str, lexicon: Lexicon) -> TextScore:
     """Score a text already tokenized by :func:`textblob_compat.tokenized`."""
-    tokens = joined_tokens.lower().split()
-    polarity, subjectivity = polarity_subjectivity(tokens)
+    lower = joined_tokens.lower()
+    polarity, subjectivity = polarity_subjectivity(lower.split())
     state = _Pass(lexicon)
-    state.run(scorer_words(tokens, lexicon.speakers))
+    state.run(scorer_words(lower, lexicon.speakers))
     counted = [(v, w) for v, w in state.items if w > 0]
     total = sum(w for _, w in counted)
     score = max(-1.0, min(sum(v * w for v, w in counted) / total, 1.0)) if total else 0.0

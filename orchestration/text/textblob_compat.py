@@ -27,7 +27,9 @@ _LEADING = frozenset(PUNCTUATION.replace(".", ""))
 _TRAILING = _LEADING | {"."}
 _QUOTES = str.maketrans({q: f" {q} " for q in "“”‘’'\""})
 _NEGATIONS = frozenset(("no", "not", "n't", "never"))
-_EMOTICON_CHARS = frozenset(c for faces in EMOTICONS.values() for face in faces for c in face)
+# Every emoticon holds one of these characters, or is one of the few spelled with letters and
+# digits only ("XD", "8)", "o.O"...): texts without any are left alone, as TextBlob would.
+EMOTICON_HINT = re.compile(r"[:;=<>*°♥^]|[Xx8] ?(?:- ?)?D|8 ?(?:- ?)?\)|o ?[_.] ?O")
 _SARCASM = "(!)"
 
 
@@ -72,8 +74,10 @@ def tokenized(text: str) -> str:
         else:
             words.append(token)
     joined = " ".join(words)
-    if not _EMOTICON_CHARS.isdisjoint(joined):
-        joined = RE_EMOTICONS.sub(_join_emoticon, RE_SARCASM.sub(_SARCASM, joined))
+    if "(" in joined and "!" in joined:
+        joined = RE_SARCASM.sub(_SARCASM, joined)
+    if EMOTICON_HINT.search(joined):
+        joined = RE_EMOTICONS.sub(_join_emoticon, joined)
     return joined
 
 

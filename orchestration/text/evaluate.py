@@ -1,0 +1,205 @@
+"""`empathy eval-text`: the project's scorer against real labels, and its throughput.
+
+Labels: the women's clothing e-commerce reviews in ../shared/realdata (rating 1-2 negative,
+4-5 positive, 3 and reviews without text left out). Each scorer's threshold is chosen on one
+seeded half (highest balanced accuracy) and measured on the other. Throughput: plain TextBlob
+and the project's scorer per core, and the whole Dagster asset on every core, on the same
+distinct texts (the reviews with short prefixes, 100,000+) in the same run. The figures go to
+docs/benchmarks/text_eval.md and text_eval.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import jinja2
+import numpy as np
+from textblob import TextBlob
+
+from orchestration.settings import PROJECT_ROOT
+from orchestration.text.batches import available_cores
+from orchestration.text.lexicon import load_lexicon
+from orchestration.text.metrics import balanced_accuracy, best_threshold, macro_f1
+from orchestration.text.scorer import score_text
+from orchestration.text.throughput import (
+    asset_rate,
+    distinct_variants,
+    scorer_rate,
+    textblob_rate,
+)
+
+CLOTHING_REVIEWS = (
+    PROJECT_ROOT.parent
+    / "shared"
+    / "realdata"
+    / "reviews"
+    / "womens_clothing_ecommerce_reviews.csv"
+)
+REPORT_DIR = PROJECT_ROOT / "docs" / "benchmarks"
+SPLIT_SEED = 2024
+VOLUME_COPIES = 6  # 19,818 labelled reviews x 6 distinct variants = 118,000+ texts
+PER_CORE_SAMPLE = 20_000
+TARGET_POINTS = 0.05  # must beat TextBlob by 5 points of balanced accuracy and macro-F1
+TARGET_RATIO = 0.8  # whole asset >= 80% of cores x TextBlob per core
+LABELS = ("positive", "neutral", "negative")
+
+
+def load_labelled_reviews(path: Path = CLOTHING_REVIEWS) -> tuple[list[str], np.ndarray]:
+    """(review texts, True for rating 4-5), ratings of 3 and empty texts left out."""
+    rows = duckdb.execute(
+        """SELECT "Review Text", "Rating" >= 4
+           FROM read_csv(?, header = true)
+           WHERE "Rating" <> 3 AND trim(coalesce("Review Text", '')) <> ''
+           ORDER BY column00""",
+        [str(path)],
+    ).fetchall()
+    return [r[0] for r in rows], np.array([r[1] for r in rows], dtype=bool)
+
+
+def seeded_halves(n: int, seed: int = SPLIT_SEED) -> tuple[np.ndarray, np.ndarray]:
+    """(tuning half, test half) of range(n), shuffled with a fixed seed."""
+    order = np.random.default_rng(seed).permutation(n)
+    return order[: n // 2], order[n // 2 :]
+
+
+def evaluate_labels(texts: list[str], truth: np.ndarray) -> dict[str, object]:
+    """Balanced accuracy and macro-F1 on the test half, thresholds from the tuning half."""
+    blobs = [TextBlob(t).sentiment for t in texts]
+    textblob = np.array([b.polarity for b in blobs])
+    lexicon = load_lexicon()
+    scores = [score_text(t, lexicon) for t in texts]
+    project = np.array([s.sentiment_score for s in scores])
+    tune, test = seeded_halves(len(texts))
+    result: dict[str, object] = {
+        "reviews": len(texts),
+        "positive": int(truth.sum()),
+        "negative": int((~truth).sum()),
+        "split_seed": SPLIT_SEED,
+        "tuning_half": len(tune),
+        "test_half": len(test),
+        "textblob_numbers_reproduced_exactly": int(
+            sum(
+                (s.textblob_polarity, s.textblob_subjectivity) == (b.polarity, b.subjectivity)
+                for s, b in zip(scores, blobs, strict=True)
+            )
+        ),
+        "no_opinion_share": {
+            "textblob": float(np.mean([b.polarity == 0 and b.subjectivity == 0 for b in blobs])),
+            "project": float(np.mean([not s.has_opinion for s in scores])),
+        },
+    }
+    for name, values in (("textblob", textblob), ("project", project)):
+        cut = best_threshold(values[tune], truth[tune])
+        predicted = values[test] >= cut
+        result[name] = {
+            "threshold": round(cut, 4),
+            "balanced_accuracy": round(balanced_accuracy(predicted, truth[test]), 4),
+            "macro_f1": round(macro_f1(predicted, truth[test]), 4),
+        }
+    labels = np.array([s.sentiment_label for s in scores])[test]
+    result["documented_labels_on_test_half"] = {
+        side: {lab: int(np.sum(labels[truth[test] == flag] == lab)) for lab in LABELS}
+        for side, flag in (("rating_4_5", True), ("rating_1_2", False))
+    }
+    return result
+
+
+def evaluate_throughput(texts: list[str]) -> dict[str, object]:
+    """Per-core rates and the whole asset's rate on the same distinct texts, in this run.
+
+    TextBlob is measured before and after the asset and averaged, to even out other load.
+    """
+    volume = distinct_variants(texts, VOLUME_COPIES)
+    rng = np.random.default_rng(SPLIT_SEED)
+    sample = [volume[i] for i in rng.choice(len(volume), PER_CORE_SAMPLE, replace=False)]
+    load_before = os.getloadavg()[0]
+    textblob = [textblob_rate(sample)]
+    project = scorer_rate(sample)
+    with tempfile.TemporaryDirectory(prefix="text-eval-") as workdir:
+        asset, workers = asset_rate(volume, Path(workdir))
+    textblob.append(textblob_rate(sample))
+    cores = available_cores()
+    textblob_wall = float(np.mean([r.per_second for r in textblob]))
+    textblob_cpu = float(np.mean([r.per_cpu_second for r in textblob]))
+    return {
+        "distinct_texts": len(volume),
+        "per_core_sample": len(sample),
+        "cores": cores,
+        "workers": workers,
+        "wall_clock": {
+            "textblob_per_core": round(textblob_wall, 1),
+            "textblob_per_core_before_after": [round(r.per_second, 1) for r in textblob],
+            "project_scorer_per_core": round(project.per_second, 1),
+            "asset_seconds": round(asset.wall_seconds, 2),
+            "asset_texts_per_second": round(asset.per_second, 1),
+            "asset_per_core": round(asset.per_second / cores, 1),
+            "ratio_to_cores_x_textblob": round(asset.per_second / (cores * textblob_wall), 3),
+        },
+        "cpu_time": {
+            "textblob_per_cpu_second": round(textblob_cpu, 1),
+            "project_scorer_per_cpu_second": round(project.per_cpu_second, 1),
+            "asset_cpu_seconds": round(asset.cpu_seconds, 2),
+            "asset_per_cpu_second": round(asset.per_cpu_second, 1),
+            "ratio_to_textblob": round(asset.per_cpu_second / textblob_cpu, 3),
+        },
+        "load_average_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+    }
+
+
+def write_report(report: dict, directory: Path = REPORT_DIR) -> None:
+    """Write text_eval.json and text_eval.md (from text_eval.md.j2)."""
+    template = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    ).get_template("text_eval.md.j2")
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "text_eval.json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    (directory / "text_eval.md").write_text(
+        template.render(r=report, target_ratio=TARGET_RATIO), "utf-8"
+    )
+
+
+def main() -> int:
+    """Run the evaluation; 0 when both targets are met, 1 otherwise."""
+    if not CLOTHING_REVIEWS.exists():
+        print(f"labelled reviews not found at {CLOTHING_REVIEWS}: nothing to evaluate")
+        return 1
+    texts, truth = load_labelled_reviews()
+    print(f"scoring {len(texts)} labelled reviews with TextBlob and the project's scorer...")
+    labels = evaluate_labels(texts, truth)
+    print("measuring throughput (TextBlob per core, scorer per core, whole asset)...")
+    speed = evaluate_throughput(texts)
+    report = {
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "lexicon_version": load_lexicon().version,
+        "environment": f"Python {platform.python_version()}, {platform.machine()}.",
+        "labels": labels,
+        "throughput": speed,
+    }
+    write_report(report)
+    gains = [
+        labels["project"][m] - labels["textblob"][m] for m in ("balanced_accuracy", "macro_f1")
+    ]
+    ratio = speed["wall_clock"]["ratio_to_cores_x_textblob"]
+    ok = min(gains) >= TARGET_POINTS and ratio >= TARGET_RATIO
+    print(
+        f"balanced accuracy {labels['textblob']['balanced_accuracy']:.3f} -> "
+        f"{labels['project']['balanced_accuracy']:.3f}, macro-F1 "
+        f"{labels['textblob']['macro_f1']:.3f} -> {labels['project']['macro_f1']:.3f}; "
+        f"asset {ratio:.2f} x (cores x TextBlob per core) wall clock, "
+        f"{speed['cpu_time']['ratio_to_textblob']:.2f} x TextBlob per CPU second; "
+        f"report in {REPORT_DIR}"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
