@@ -31,7 +31,11 @@ TUESDAY_SHARE = 0.55
 CES_REASON = "no CES survey responses in the exports"
 PRAISED_AGENT = "agt_0a1b2c3d4e5f6a7b"
 SOURCE_FILES = 3
-CHECKS_PASSED = ("fct_csat:gx_fct_csat", "fct_csat:not_null_fct_csat_grain", "fct_nps:gx_fct_nps")
+CHECKS_PASSED = (
+    "marts/fct_csat:gx_fct_csat",
+    "marts/fct_csat:not_null_fct_csat_grain",
+    "raw/reviews:gx_file_batches",
+)
 
 _KPIS = """
     ('csat_top2_share', 'CSAT: share of customers satisfied (4-5 of 5)', 'tier1_fundamentals',

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import duckdb
 import pytest
 import scorecard_kit as kit
 
+from orchestration.defs.operations import failed_runs_path
 from orchestration.defs.reporting import board_scorecard
 from orchestration.publish.serving import Publication, publish
 from orchestration.scorecard import render_scorecard
@@ -22,6 +24,11 @@ def test_page_shows_planted_numbers_and_keeps_one_copy_per_publication(
     isolated_settings: Settings,
 ) -> None:
     version = kit.publish_planted(isolated_settings)
+    failed = {"step": "dbt_models", "error_class": "DagsterDbtCliRuntimeError", "message": "…"}
+    failed_runs_path(isolated_settings).parent.mkdir(parents=True)
+    failed_runs_path(isolated_settings).write_text(
+        json.dumps({"run_id": "r1", "failed_at": "2025-06-29T06:00:00+00:00", "steps": [failed]})
+    )
     path = render_scorecard(isolated_settings)
     page = path.read_text(encoding="utf-8")
 
@@ -53,7 +60,8 @@ def test_page_shows_planted_numbers_and_keeps_one_copy_per_publication(
     footer = kit.section_text(page, "footer")
     assert f"Publication {version}" in footer and "data up to 28 Jun 2025" in footer
     assert f"from {kit.SOURCE_FILES} export files" in footer
-    assert f"{len(kit.CHECKS_PASSED)} checks passed" in footer
+    assert "3 checks passed (dbt tests and Great Expectations suites: marts 2, raw 1)" in footer
+    assert "2025-06-29 06:00 UTC: dbt_models: DagsterDbtCliRuntimeError" in footer
 
 
 def test_page_is_self_contained(isolated_settings: Settings) -> None:

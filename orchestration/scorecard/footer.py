@@ -35,7 +35,7 @@ class PublicationFacts:
     published_at: str
     source_files: int
     checks_passed: int
-    checks_by_asset: tuple[tuple[str, int], ...]
+    checks_by_layer: tuple[tuple[str, int], ...]
     warnings: tuple[str, ...]
 
 
@@ -58,17 +58,18 @@ def _data_until(serving: ServingFile) -> str:
     return fmt.day(latest.iloc[0, 0])
 
 
-def _checks_by_asset(serving: ServingFile, version: int) -> tuple[tuple[str, int], ...]:
+def _checks_by_layer(serving: ServingFile, version: int) -> tuple[tuple[str, int], ...]:
+    """Passed checks counted by the first part of their asset key (`raw`, `marts`, ...)."""
     rows = serving.query(
         """
-        select split_part(check_name, ':', 1) as asset, count(*) as checks
+        select split_part(split_part(check_name, ':', 1), '/', 1) as layer, count(*) as checks
         from (select unnest(checks_passed) as check_name from {publication_log} where version = ?)
-        group by asset
-        order by asset
+        group by layer
+        order by checks desc, layer
         """,
         [version],
     )
-    return tuple((str(r.asset), int(r.checks)) for r in rows.itertuples())
+    return tuple((str(r.layer), int(r.checks)) for r in rows.itertuples())
 
 
 def _failed_runs(settings: Settings, limit: int) -> tuple[FailedRun, ...]:
@@ -96,7 +97,7 @@ def _publication(serving: ServingFile) -> PublicationFacts | None:
         published_at=f"{row['published_at']:%d %b %Y %H:%M} UTC",
         source_files=int(row["source_files"]),
         checks_passed=len(row["checks_passed"]),
-        checks_by_asset=_checks_by_asset(serving, int(row["version"])),
+        checks_by_layer=_checks_by_layer(serving, int(row["version"])),
         warnings=tuple(sorted(row["checks_failed"])),
     )
 
