@@ -71,6 +71,8 @@ def record_failed_run(settings: Settings, instance: dg.DagsterInstance, run: dg.
     for entry in step_failures:
         event = entry.get_dagster_event()
         error = event.step_failure_data.error
+        while error is not None and error.cause is not None:  # Dagster wraps the user's error
+            error = error.cause
         steps.append(
             {
                 "step": event.step_key,
