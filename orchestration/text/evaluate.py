@@ -32,6 +32,7 @@ from orchestration.text.throughput import (
     asset_rate,
     distinct_variants,
     scorer_rate,
+    textblob_parallel_rate,
     textblob_rate,
 )
 
@@ -119,13 +120,15 @@ def evaluate_throughput(texts: list[str]) -> dict[str, object]:
     volume = distinct_variants(texts, VOLUME_COPIES)
     rng = np.random.default_rng(SPLIT_SEED)
     sample = [volume[i] for i in rng.choice(len(volume), PER_CORE_SAMPLE, replace=False)]
+    cores = available_cores()
     load_before = os.getloadavg()[0]
     textblob = [textblob_rate(sample)]
+    textblob_parallel = [textblob_parallel_rate(sample, cores)]
     project = scorer_rate(sample)
     with tempfile.TemporaryDirectory(prefix="text-eval-") as workdir:
         asset, workers = asset_rate(volume, Path(workdir))
+    textblob_parallel.append(textblob_parallel_rate(sample, cores))
     textblob.append(textblob_rate(sample))
-    cores = available_cores()
     textblob_wall = float(np.mean([r.per_second for r in textblob]))
     textblob_cpu = float(np.mean([r.per_cpu_second for r in textblob]))
     return {
@@ -141,6 +144,10 @@ def evaluate_throughput(texts: list[str]) -> dict[str, object]:
             "asset_texts_per_second": round(asset.per_second, 1),
             "asset_per_core": round(asset.per_second / cores, 1),
             "ratio_to_cores_x_textblob": round(asset.per_second / (cores * textblob_wall), 3),
+            "textblob_on_all_cores_before_after": [round(r, 1) for r in textblob_parallel],
+            "ratio_to_textblob_on_all_cores": round(
+                asset.per_second / float(np.mean(textblob_parallel)), 3
+            ),
         },
         "cpu_time": {
             "textblob_per_cpu_second": round(textblob_cpu, 1),

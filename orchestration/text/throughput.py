@@ -7,10 +7,12 @@ and its finished children (what the work costs, whatever else runs on the machin
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import resource
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +74,28 @@ def textblob_rate(texts: list[str]) -> Rate:
         for text in texts:
             TextBlob(text).sentiment  # noqa: B018 - the call is what is measured
     return rates[0]
+
+
+def _textblob_sentiments(texts: list[str]) -> int:
+    for text in texts:
+        TextBlob(text).sentiment  # noqa: B018 - the call is what is measured
+    return len(texts)
+
+
+def textblob_parallel_rate(texts: list[str], workers: int) -> float:
+    """Texts per wall-clock second of plain TextBlob on `workers` processes at once.
+
+    The processes are started and have imported TextBlob before the clock starts.
+    """
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        warm = [pool.submit(_textblob_sentiments, ["warm up"]) for _ in range(4 * workers)]
+        for future in warm:
+            future.result()
+        chunks = [texts[i : i + 500] for i in range(0, len(texts), 500)]
+        started = time.perf_counter()
+        done = sum(pool.map(_textblob_sentiments, chunks))
+        return done / (time.perf_counter() - started)
 
 
 def scorer_rate(texts: list[str]) -> Rate:
