@@ -240,6 +240,10 @@ def rollback(settings: Settings, to_version: int | None = None) -> int:
     """Put a kept publication back as the serving file (default: the one before the current)."""
     with _exclusive(settings):
         kept = version_files(settings)
+        if not kept:
+            raise ValueError(
+                f"nothing to roll back to: no publication kept in {settings.versions_dir}"
+            )
         current = served_version(settings)
         if to_version is None:
             earlier = [v for v in kept if current is None or v < current]

@@ -20,7 +20,7 @@ from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY
 from orchestration.quality.batch_log import read_batches
 from orchestration.quality.runner import Outcome
-from orchestration.quality.suites import Suite, load_suites
+from orchestration.quality.suites import load_suites
 from orchestration.settings import Settings
 
 BATCH_CHECK = "gx_file_batches"
@@ -55,11 +55,9 @@ def _check_result(key: dg.AssetKey, outcome: Outcome) -> dg.AssetCheckResult:
     )
 
 
-def build_mart_checks(
-    mart_keys: Iterable[dg.AssetKey], suites: dict[str, Suite] | None = None
-) -> dg.AssetChecksDefinition:
+def build_mart_checks(mart_keys: Iterable[dg.AssetKey]) -> dg.AssetChecksDefinition:
     """One op validating every mart that has a suite, one check per expectation."""
-    suites = load_suites("marts") if suites is None else suites
+    suites = load_suites("marts")
     key_by_table = {key.path[-1]: key for key in mart_keys if key.path[-1] in suites}
     specs = [
         dg.AssetCheckSpec(
