@@ -72,6 +72,7 @@ class _Pass:
         self.topics: set[str] = set()
 
     def boundary(self, word: str) -> None:
+        """End of a clause (negation, irrealis, modifiers stop) or of a sentence."""
         self.negation_left = 0
         self.irrealis = False
         self.modifier = 1.0
@@ -84,6 +85,7 @@ class _Pass:
             self.after_concessive = False
 
     def add(self, valence: float) -> None:
+        """Record an opinion word: modifier, negation, negativity bias and clause weight."""
         lex = self.lex
         valence = max(-1.0, min(valence * self.modifier, 1.0))
         self.modifier = 1.0
@@ -94,6 +96,7 @@ class _Pass:
         self.items.append([valence, 0.0 if self.irrealis else self.weight])
 
     def contrast(self, role: str) -> None:
+        """'but' (contrast) or 'although' (concessive): reweight the sentence's clauses."""
         lex = self.lex
         for item in self.items[self.sentence_start :]:
             item[1] *= lex.contrast_before
@@ -103,8 +106,8 @@ class _Pass:
             self.weight = lex.contrast_before
             self.after_concessive = True
 
-    def annotate(self, annotation: Annotation, n: int, i: int, state: tuple[bool, bool]) -> None:
-        """Count the cue, emotions and topics of words[i : i + n].
+    def annotate(self, annotation: Annotation, i: int, state: tuple[bool, bool]) -> None:
+        """Count the cue, emotions and topics of the entry at words[i].
 
         state: (negated, irrealis) as they were before words[i].
         """
@@ -162,6 +165,7 @@ class _Pass:
             self.contrast(role)
 
     def _opinion_at(self, words: list[str], i: int) -> bool:
+        """Whether an opinion word or a modifier starts at words[i]."""
         if i >= len(words):
             return False
         term, _ = self.lex.sentiment.at(words, i)
@@ -199,7 +203,7 @@ class _Pass:
                     self.negation_left -= 1
                     self.modifier = 1.0
             if annotation is not None:
-                self.annotate(annotation, annotation_next - i, i, state)
+                self.annotate(annotation, i, state)
 
 
 def score_text(text: str, lexicon: Lexicon) -> TextScore:
