@@ -5,8 +5,8 @@ YAML contracts in `dbt_project/models/marts/`), filled with a small planted data
 published by the real publication code, so the scorecard reads exactly what it reads in
 production. Planted: a Tuesday CSAT dip flagged as significant, a significant NPS rise in the
 latest month, a non-significant CSAT move (no arrow), a significant CSAT dip months ago (no
-longer news), no CES survey at all, and an index
-rising 2.4 points a month whose latest month lacks a component (so May is the headline).
+longer news), no CES survey at all, an index rising 2.4 points a month whose latest month
+lacks a component (so May is the headline), and a quote with markup that must be escaped.
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ INSERT INTO {MARTS_SCHEMA}.fct_verbatims BY NAME SELECT * FROM (VALUES
     ('reviews', 'billing', 'negative', 1, 'h3', DATE '2025-06-25', -0.8, 'billing',
         'Charged twice and nobody called back, call me on [phone].'),
     ('interactions', 'wait_time', 'negative', 1, 'h4', DATE '2025-05-30', -0.6, 'wait_time',
-        'On hold for forty minutes.')
+        'On hold for forty minutes <script>alert(1)</script>')
 ) AS t(source_entity, topic, polarity, verbatim_rank, text_hash, text_date, sentiment_score,
        topics, masked_text);
 INSERT INTO {MARTS_SCHEMA}.fct_staff_recognition BY NAME SELECT * FROM (VALUES

@@ -67,6 +67,7 @@ def test_page_shows_planted_numbers_and_keeps_one_copy_per_publication(
 def test_page_is_self_contained(isolated_settings: Settings) -> None:
     kit.publish_planted(isolated_settings)
     page = render_scorecard(isolated_settings).read_text(encoding="utf-8")
+    assert "On hold for forty minutes &lt;script&gt;" in page  # quotes are escaped
     for loader in ("<script", "<link", "<img", "<iframe", "@import", "src=", "url("):
         assert loader not in page, f"the page would load something: {loader}"
     addresses = set(re.findall(r"https?://[^\s\"')]+", page))

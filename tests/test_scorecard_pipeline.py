@@ -25,9 +25,17 @@ def test_run_writes_the_scorecard_of_what_it_published(demo_pipeline) -> None:
             "select kpi, unit, latest_value, status_reason from marts.dim_kpis "
             "where tier <> 'empathy_index'"
         ).fetchall()
+        # The headline: the latest month as complete as all periods together, else all periods.
         (index_value,) = con.execute(
-            "select index_value from marts.fct_empathy_index where period <> 'overall' "
-            "and index_value is not null order by period_start desc limit 1"
+            """
+            with whole as (select * from marts.fct_empathy_index where period = 'overall')
+            select coalesce((
+                select m.index_value from marts.fct_empathy_index as m, whole
+                where m.period <> 'overall' and m.index_value is not null
+                    and m.coverage >= whole.coverage - 1e-9
+                order by m.period_start desc limit 1
+            ), (select index_value from whole))
+            """
         ).fetchone()
 
     cards = kit.headline_cards(page)
