@@ -61,22 +61,21 @@ def read_scorecard(settings: Settings) -> Scorecard:
         )
 
 
-def _environment() -> jinja2.Environment:
-    templates = resources.files("orchestration.scorecard") / "templates"
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+# The template and its style sheet live beside this module.
+_PACKAGE = resources.files("orchestration.scorecard")
+
+
+def to_html(scorecard: Scorecard) -> str:
+    """The page for a scorecard, styles inlined."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_PACKAGE)),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-def to_html(scorecard: Scorecard) -> str:
-    """The page for a scorecard, styles inlined."""
-    env = _environment()
-    css = env.loader.get_source(env, "scorecard.css")[0]  # type: ignore[union-attr]
-    return env.get_template("scorecard.html.j2").render(card=scorecard, css=css)
+    css = (_PACKAGE / "scorecard.css").read_text(encoding="utf-8")
+    return environment.get_template("scorecard.html.j2").render(card=scorecard, css=css)
 
 
 def _write_atomically(path: Path, text: str) -> None:
