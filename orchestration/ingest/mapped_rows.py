@@ -1,8 +1,9 @@
 """Apply an entity mapping to a staged export: one column per canonical column, in SQL.
 
 Creates the temp table `_ingest_mapped` (`_row_number` + every canonical column) from
-`_ingest_export`. Text values are trimmed (blank -> NULL) and pseudonymized columns are
-replaced by their HMAC pseudonym here, before anything is stored.
+`_ingest_export`. Text values are trimmed (blank -> NULL), pseudonymized columns are
+replaced by their HMAC pseudonym, and emails, phone and card-like numbers in free-text
+columns are masked here, before anything is stored.
 """
 
 from __future__ import annotations
@@ -18,8 +19,25 @@ from orchestration.ingest.pseudonyms import Pseudonymizer
 from orchestration.ingest.reader import EXPORT_TABLE, StagedExport
 from orchestration.ingest.results import FileRejected
 from orchestration.ingest.sql_text import quote_identifier, redact
+from orchestration.text.masking import mask_text
 
 MAPPED_TABLE = "_ingest_mapped"
+MASK_FUNCTION = "mask_contact_details"
+
+
+def _mask_contact_details(text: str) -> str:
+    return mask_text(text)
+
+
+def _register_masking(con: duckdb.DuckDBPyConnection) -> None:
+    """Make `mask_contact_details(text)` (orchestration.text.masking) callable from SQL."""
+    registered = con.execute(
+        "SELECT 1 FROM duckdb_functions() WHERE function_name = ?", [MASK_FUNCTION]
+    ).fetchall()
+    if not registered:
+        con.create_function(
+            MASK_FUNCTION, _mask_contact_details, ["VARCHAR"], "VARCHAR", side_effects=False
+        )
 
 
 @dataclass(frozen=True)
@@ -90,6 +108,7 @@ def map_columns(
 ) -> MappedColumns:
     """Create MAPPED_TABLE from the staged export; reject the file if a required one is absent."""
     sources = dict(mapping.columns)
+    _register_masking(con)
     selects, types, missing, params = [], {}, [], None
     for col in spec.columns:
         sql, typ = _expression(con, col, sources.get(col.name), staged, label, mapping)
@@ -101,6 +120,8 @@ def map_columns(
             continue
         if typ == "VARCHAR":
             sql = f"NULLIF(trim({sql}), '')"
+        if col.text:
+            sql, typ = f"{MASK_FUNCTION}(CAST({sql} AS VARCHAR))", "VARCHAR"
         if col.pseudonymize:
             value = sql if typ == "VARCHAR" else f"CAST({sql} AS VARCHAR)"
             sql, typ = pseudonymizer.sql(col.pseudonymize, value), "VARCHAR"
