@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Generic, TypeVar
 
 import yaml
 
 from orchestration.text.textblob_compat import emoticon_scores, sentiment_lexicon, tokenized
-from orchestration.text.words import scorer_words
+from orchestration.text.words import CLAUSE_END, scorer_words
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 EMOTIONS = ("joy", "anger", "sadness", "fear", "trust", "surprise")
@@ -93,6 +93,16 @@ class Lexicon:
     positive_threshold: float
     negative_threshold: float
     emotions: tuple[str, ...] = field(default=EMOTIONS)
+
+    @cached_property
+    def known_words(self) -> frozenset[str]:
+        """Words that are an entry or a boundary: any other word only moves the pass on."""
+        return frozenset(self.sentiment.words) | frozenset(self.annotations.words) | CLAUSE_END
+
+    @cached_property
+    def phrase_starts(self) -> frozenset[tuple[str, str]]:
+        """First two words of every phrase of both vocabularies."""
+        return frozenset(self.sentiment.phrases) | frozenset(self.annotations.phrases)
 
 
 def phrase_words(phrase: str, speakers: frozenset[str] = frozenset()) -> Words:

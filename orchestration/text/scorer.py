@@ -174,9 +174,15 @@ class _Pass:
     def run(self, words: list[str]) -> None:
         """One pass: sentiment terms and annotations, each matched longest-first."""
         sentiment, annotations = self.lex.sentiment, self.lex.annotations
+        known, phrase_starts = self.lex.known_words, self.lex.phrase_starts
         sentiment_next = annotation_next = 0
         for i, pair in enumerate(zip(words, [*words[1:], ""], strict=True)):
             word = pair[0]
+            if word not in known and pair not in phrase_starts:
+                if i >= sentiment_next:  # the common case: a word no lexicon knows
+                    self.negation_left -= 1
+                    self.modifier = 1.0
+                continue
             annotation = None
             if i >= annotation_next:
                 if pair in annotations.phrases:

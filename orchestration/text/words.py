@@ -17,22 +17,21 @@ CLAUSE_END = SENTENCE_END | frozenset((",", ";", ":", "(", ")", "[", "]", "-", "
 
 _IRREGULAR_STEMS = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}  # can't, won't...
 _SPELLED_OUT = {
-    "cannot": "can not",
-    "cant": "can not",
-    "wont": "will not",
-    "aint": "is not",
+    "cannot": ("can", "not"),
+    "cant": ("can", "not"),
+    "wont": ("will", "not"),
+    "aint": ("is", "not"),
     **{
-        f"{stem}nt": f"{stem} not"
+        f"{stem}nt": (stem, "not")
         for stem in ("do", "did", "does", "is", "was", "are", "were", "has", "have", "had")
     },
-    **{f"{stem}nt": f"{stem} not" for stem in ("could", "would", "should")},
+    **{f"{stem}nt": (stem, "not") for stem in ("could", "would", "should")},
 }
-_APOSTROPHE = "['’‘`]"
-_NOT = re.compile(rf"(\S?)n {_APOSTROPHE} t(?!\S)")  # "do n ' t" (ASCII), "don ’ t"
-_STEM = re.compile(rf"(?<!\S)({'|'.join(_IRREGULAR_STEMS)})(?= not(?!\S))")
-_CLITIC = re.compile(rf"(?<!\S){_APOSTROPHE} (?:s|re|m|ve|ll|d)(?!\S)")
-_QUOTE = re.compile(r"(?<!\S)[\"“”'’‘`](?!\S)")
-_SPELLED = re.compile(rf"(?<!\S)({'|'.join(_SPELLED_OUT)})(?!\S)")
+# TextBlob makes every quote and apostrophe a token of its own, so no lookbehind is needed.
+_NOT = re.compile(r"(\S?)n ['’‘] t(?= |$)")  # "do n ' t" (ASCII), "don ’ t" (typographic)
+_STEM = re.compile(rf"(?<![^ ])({'|'.join(_IRREGULAR_STEMS)})(?= not(?: |$))")
+_CLITIC = re.compile(r"['’‘] (?:s|re|m|ve|ll|d)(?= |$)")
+_QUOTES = frozenset("\"“”'’‘")
 _EMOJI = re.compile(r"([\U0001F000-\U0001FAFF\u2600-\u27BF\u2B50\u2764])")
 
 
@@ -46,14 +45,20 @@ def _speaker_labels(speakers: frozenset[str]) -> re.Pattern[str] | None:
 
 def scorer_words(joined: str, speakers: frozenset[str] = frozenset()) -> list[str]:
     """Scorer words from lower-case TextBlob tokens joined by spaces (see the docstring)."""
-    joined, negations = _NOT.subn(lambda m: f"{m.group(1)} not" if m.group(1) else "not", joined)
-    if negations:
+    if "' t" in joined or "’ t" in joined or "‘ t" in joined:
+        joined = _NOT.sub(lambda m: f"{m.group(1)} not" if m.group(1) else "not", joined)
         joined = _STEM.sub(lambda m: _IRREGULAR_STEMS[m.group(1)], joined)
-    joined = _QUOTE.sub("", _CLITIC.sub("", joined))
-    joined = _SPELLED.sub(lambda m: _SPELLED_OUT[m.group(1)], joined)
+    quoted = any(q in joined for q in _QUOTES)
+    if quoted:
+        joined = _CLITIC.sub("", joined)
     labels = _speaker_labels(speakers)
     if labels is not None and " :" in joined:
         joined = labels.sub(".", joined)
     if not joined.isascii():
         joined = _EMOJI.sub(r" \1 ", joined)
-    return joined.split()
+    words = joined.split()
+    if quoted:
+        words = [word for word in words if word not in _QUOTES]
+    if _SPELLED_OUT.keys().isdisjoint(words):
+        return words
+    return [part for word in words for part in _SPELLED_OUT.get(word, (word,))]
