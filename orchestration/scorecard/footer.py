@@ -21,7 +21,7 @@ _DATED = {
 
 @dataclass(frozen=True)
 class FailedRun:
-    """A failed pipeline run (no data values: error class and a scrubbed message)."""
+    """A failed pipeline run: when, and each failed step with its error class (no values)."""
 
     when: str
     steps: str
