@@ -1,0 +1,59 @@
+"""Acceptances 2 and 3 on the real pipeline (`empathy run`): kill it in the middle of the dbt
+build, then run it again while a BI-style reader holds the serving file open throughout."""
+
+import shutil
+import subprocess
+
+import duckdb
+import pytest
+from quality_kit import kill_when, publication_log, start
+
+from orchestration.publish.serving import served_version
+from orchestration.settings import Settings
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pipeline")]
+
+
+def _copy_warehouse(source: Settings, target: Settings) -> None:
+    """The published state of the session's demo run, under this test's own paths."""
+    for src, dst in [
+        (source.landing_dir, target.landing_dir),
+        (source.serving_dir, target.serving_dir),
+        (source.build_db.parent, target.build_db.parent),
+    ]:
+        shutil.copytree(src, dst)
+    target.key_file.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source.key_file, target.key_file)
+
+
+def test_killed_mid_dbt_then_rerun_under_an_open_reader(
+    demo_pipeline, isolated_settings: Settings, tmp_path
+) -> None:
+    _copy_warehouse(demo_pipeline.settings, isolated_settings)
+    serving = isolated_settings.serving_db
+    good_bytes, good_log = serving.read_bytes(), publication_log(serving)
+    first_version = good_log[-1][0]
+
+    marker = tmp_path / "dbt-started"
+    kill_when(marker, start("pipeline", "--pause-in", "dbt", "--marker", str(marker)))
+    assert serving.read_bytes() == good_bytes
+    assert publication_log(serving) == good_log
+
+    reader = start("read", str(serving), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        before = reader.stdout.readline().split()
+        assert before[0] == str(first_version)
+        rerun = start("pipeline", stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        output, _ = rerun.communicate(timeout=1200)
+        assert rerun.returncode == 0, output[-4000:]
+        assert "Recovered abandoned run" in output
+        assert served_version(isolated_settings) == first_version + 1
+        reader.stdin.write("again\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().split() == before
+        with duckdb.connect(str(serving), read_only=True) as new_reader:
+            (version,) = new_reader.execute("SELECT max(version) FROM publication_log").fetchone()
+        assert version == first_version + 1
+    finally:
+        reader.stdin.close()
+        assert reader.wait(timeout=60) == 0
