@@ -69,9 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--if-empty", action="store_true", help="only if the folder has no files")
     demo.set_defaults(func=_demo)
 
-    sub.add_parser("run", help="materialize every asset, publish, write the scorecard").set_defaults(
-        func=_run
-    )
+    run = sub.add_parser("run", help="materialize every asset, publish, write the scorecard")
+    run.set_defaults(func=_run)
 
     rollback = sub.add_parser("rollback", help="put an earlier publication back in place")
     rollback.add_argument("--to", type=int, help="version to restore (default: the previous one)")

@@ -73,6 +73,7 @@ def run_pipeline() -> int:
     _ensure_landing_data(settings)
 
     from orchestration.definitions import defs
+    from orchestration.defs.operations import record_failed_run
 
     with dg.DagsterInstance.get() as instance:
         for run_id in recover_abandoned_runs(instance):
@@ -81,6 +82,8 @@ def run_pipeline() -> int:
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, tags={PID_TAG: str(os.getpid())}
         )
+        if not result.success:
+            record_failed_run(settings, instance, result.dagster_run)
 
     scorecard = settings.reports_dir / "scorecard" / "scorecard.html"
     if not result.success:

@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.defs.jobs import WRITER_POOL, empathy_pipeline
+from orchestration.defs.operations import TRANSIENT_RETRY
 from orchestration.ingest import EntitySpec, FileResult, ingest_source, load_contract, raw_table
 from orchestration.settings import Settings
 
@@ -69,6 +70,7 @@ def _source_assets(source: str, entities: tuple[EntitySpec, ...]) -> dg.AssetsDe
         name=f"ingest_{source}",
         specs=[_spec(e) for e in entities],
         pool=WRITER_POOL,
+        retry_policy=TRANSIENT_RETRY,
         description=f"Load new {source} export files from the landing folder into raw tables.",
     )
     def ingest(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
