@@ -49,6 +49,7 @@ def test_fixed_expressions_are_not_negations() -> None:
     assert score("I would not hesitate to recommend them.").sentiment_score > 0
     assert score("Nothing but praise for the team, they were helpful.").sentiment_score > 0
     assert score("Could not be happier with the service.").sentiment_score > 0
+    assert score("I can't believe how easy the setup was.").sentiment_score > 0
 
 
 def test_intensifiers_scale_and_downtoners_weaken() -> None:
