@@ -3,6 +3,7 @@ build, then run it again while a BI-style reader holds the serving file open thr
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -26,6 +27,12 @@ def _copy_warehouse(source: Settings, target: Settings) -> None:
     shutil.copy(source.key_file, target.key_file)
 
 
+def _resend_survey_export(landing: Path) -> None:
+    """The survey tool exports again (one answer fewer): new bytes for the rerun to publish."""
+    lines = (landing / "surveys" / "survey_responses.csv").read_bytes().splitlines(keepends=True)
+    (landing / "surveys" / "survey_responses_resent.csv").write_bytes(b"".join(lines[:-1]))
+
+
 def test_killed_mid_dbt_then_rerun_under_an_open_reader(
     demo_pipeline, isolated_settings: Settings, tmp_path
 ) -> None:
@@ -43,6 +50,7 @@ def test_killed_mid_dbt_then_rerun_under_an_open_reader(
     try:
         before = reader.stdout.readline().split()
         assert before[0] == str(first_version)
+        _resend_survey_export(isolated_settings.landing_dir)
         rerun = start("pipeline", stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         output, _ = rerun.communicate(timeout=1200)
         assert rerun.returncode == 0, output[-4000:]

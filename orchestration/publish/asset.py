@@ -13,7 +13,7 @@ import dagster as dg
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, BadDataFailure
 from orchestration.publish.gate import decide, run_check_evaluations
-from orchestration.publish.serving import Publication, publish
+from orchestration.publish.serving import Publication, publish, unchanged_version
 from orchestration.settings import Settings
 
 
@@ -40,6 +40,16 @@ def build_serving_asset(
                 + "; ".join(decision.problems),
                 metadata={"problems": len(decision.problems)},
             )
+        unchanged = unchanged_version(settings)
+        if unchanged is not None:
+            context.log.info(f"nothing new since version {unchanged}: the serving file stays")
+            return dg.MaterializeResult(
+                metadata={
+                    "version": unchanged,
+                    "published": False,
+                    "serving_file": dg.MetadataValue.path(str(settings.serving_db)),
+                }
+            )
         version = publish(
             settings,
             Publication(context.run_id, decision.passed, decision.failed_non_blocking),
@@ -48,6 +58,7 @@ def build_serving_asset(
         return dg.MaterializeResult(
             metadata={
                 "version": version,
+                "published": True,
                 "serving_file": dg.MetadataValue.path(str(settings.serving_db)),
                 "checks_passed": len(decision.passed),
                 "checks_failed_non_blocking": len(decision.failed_non_blocking),

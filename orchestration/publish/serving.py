@@ -9,6 +9,10 @@ adds `publication_log` (this and every earlier publication) and `publication_sou
 that has the old file open keeps its snapshot (the renamed-over inode); a new reader sees the
 new version. Nothing here opens the serving file for writing. A crash at any point leaves the
 serving file as it was; leftovers are removed by the next publication or rollback.
+
+Each publication records a fingerprint of what it published (every mart's rows and the
+newest ledger entry); a run that would publish the same fingerprint again publishes nothing,
+so a run with nothing new adds no version and no row anywhere.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ CREATE TABLE serving.main.publication_log (
     new_source_files VARCHAR[] NOT NULL, -- files loaded since the previous publication
     last_ledger_seq BIGINT,            -- newest ingest ledger entry included
     checks_passed VARCHAR[] NOT NULL,  -- '<asset>:<check>' evaluated and passed in the run
-    checks_failed VARCHAR[] NOT NULL   -- non-blocking checks that failed (warnings)
+    checks_failed VARCHAR[] NOT NULL,  -- non-blocking checks that failed (warnings)
+    content_fingerprint VARCHAR        -- marts' rows and newest ledger entry, hashed
 )"""
 
 
@@ -107,8 +112,8 @@ def _swap_in(settings: Settings, new_file: Path) -> None:
     _fsync(settings.serving_dir)
 
 
-def _copy_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
-    tables = [
+def _mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
         name
         for (name,) in con.execute(
             "SELECT table_name FROM duckdb_tables() "
@@ -117,6 +122,62 @@ def _copy_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
             [MARTS_SCHEMA],
         ).fetchall()
     ]
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """Hash of every mart's rows (order-independent) and the newest ledger entry."""
+    parts = [
+        f"SELECT '{table}' AS part, count(*)::VARCHAR || ':' || "
+        f"coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR AS digest "
+        f'FROM build.{MARTS_SCHEMA}."{table}" AS t'
+        for table in _mart_tables(con)
+    ]
+    (has_ledger,) = con.execute(
+        "SELECT count(*) FROM duckdb_tables() "
+        "WHERE database_name = 'build' AND schema_name = ? AND table_name = 'ledger'",
+        [INGEST_SCHEMA],
+    ).fetchone()
+    if has_ledger:
+        parts.append(
+            f"SELECT 'ledger', coalesce(max(seq), 0)::VARCHAR FROM build.{INGEST_SCHEMA}.ledger"
+        )
+    (digest,) = con.execute(
+        f"SELECT md5(coalesce(string_agg(part || '=' || digest, ';' ORDER BY part), '')) "
+        f"FROM ({' UNION ALL '.join(parts) or 'SELECT NULL AS part, NULL AS digest'})"
+    ).fetchone()
+    return digest
+
+
+def _served_fingerprint(settings: Settings) -> tuple[int, str | None] | None:
+    if not settings.serving_db.exists():
+        return None
+    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+        has_column = con.execute(
+            "SELECT 1 FROM duckdb_columns() WHERE table_name = 'publication_log' "
+            "AND column_name = 'content_fingerprint'"
+        ).fetchall()
+        if not has_column:
+            return None
+        return con.execute(
+            "SELECT version, content_fingerprint FROM publication_log "
+            "ORDER BY version DESC LIMIT 1"
+        ).fetchone()
+
+
+def unchanged_version(settings: Settings) -> int | None:
+    """The served version when the build database holds exactly what it published, else None."""
+    served = _served_fingerprint(settings)
+    if served is None:
+        return None
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH {_sql_path(settings.build_db)} AS build (READ_ONLY)")
+        current = _fingerprint(con)
+    version, fingerprint = served
+    return version if fingerprint == current else None
+
+
+def _copy_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    tables = _mart_tables(con)
     con.execute(f"CREATE SCHEMA serving.{MARTS_SCHEMA}")
     for table in tables:
         con.execute(
@@ -171,7 +232,7 @@ def _write_log(
                    list(file_path ORDER BY seq) FILTER (WHERE seq > coalesce(?, -1)),
                    []::VARCHAR[]
                ),
-               max(seq), ?, ?
+               max(seq), ?, ?, ?
         FROM serving.main.publication_sources
         """,
         [
@@ -182,6 +243,7 @@ def _write_log(
             previous_seq,
             list(publication.checks_passed),
             list(publication.checks_failed),
+            _fingerprint(con),
         ],
     )
 
