@@ -171,3 +171,15 @@ def test_transcript_speaker_labels_are_not_words() -> None:
     result = score("customer: my invoice is wrong\nagent: let me check that")
     assert "staff_attitude" not in result.topics
     assert "billing" in result.topics
+
+
+def test_customer_turns_get_their_own_score() -> None:
+    transcript = (
+        "customer: thanks, that was quick and helpful\n"
+        "agent: I am so sorry, I understand how frustrating and stressful this was."
+    )
+    result = score(transcript)
+    assert result.customer_sentiment_score is not None
+    assert result.customer_sentiment_score > 0.3 > result.sentiment_score
+    assert score("Quick and helpful, thanks.").customer_sentiment_score is None
+    assert score("agent: sorry about that\nbot: goodbye").customer_sentiment_score is None

@@ -39,6 +39,7 @@ SCORE_COLUMNS = (
     "dominant_emotion",
     "topics",  # joined by "|"
     "staff_mentions",  # joined by "|"
+    "customer_sentiment_score",
 )
 
 
@@ -66,6 +67,7 @@ def score_batch(batch: Batch, staff: StaffDirectory) -> list[ScoreRow]:
                 s.dominant_emotion,
                 "|".join(s.topics),
                 "|".join(agents),
+                s.customer_sentiment_score,
             )
         )
     return rows

@@ -71,6 +71,7 @@ CREATE TABLE IF NOT EXISTS {SCORES} (
     staff_mentions VARCHAR[] NOT NULL,
     scored_at TIMESTAMP NOT NULL,
     lexicon_fingerprint VARCHAR NOT NULL,  -- SHA-256 prefix of the lexicon files
+    customer_sentiment_score DOUBLE,       -- a transcript's customer turns only
     PRIMARY KEY (text_hash, lexicon_version)
 )"""
 
@@ -278,14 +279,14 @@ def _write_scores(
 ) -> None:
     frame = pd.DataFrame.from_records(rows, columns=list(SCORE_COLUMNS))
     as_list = "CASE WHEN {0} = '' THEN []::VARCHAR[] ELSE string_split({0}, '|') END"
-    plain = [c for c in SCORE_COLUMNS if c not in ("text_hash", "topics", "staff_mentions")]
+    lists = ("topics", "staff_mentions")
+    values = [as_list.format(c) if c in lists else c for c in SCORE_COLUMNS]
     con.register("scored_batch", frame)
     try:
         con.execute(
             f"""INSERT INTO {SCORES}
-                SELECT text_hash, $version, {", ".join(plain)},
-                       {as_list.format("topics")}, {as_list.format("staff_mentions")},
-                       $scored_at, $fingerprint
+                    ({", ".join(SCORE_COLUMNS)}, lexicon_version, scored_at, lexicon_fingerprint)
+                SELECT {", ".join(values)}, $version, $scored_at, $fingerprint
                 FROM scored_batch""",
             {
                 "version": lexicon.version,

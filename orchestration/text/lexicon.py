@@ -18,7 +18,7 @@ from typing import Generic, TypeVar
 import yaml
 
 from orchestration.text.textblob_compat import emoticon_scores, sentiment_lexicon, tokenized
-from orchestration.text.words import CLAUSE_END, scorer_words
+from orchestration.text.words import CLAUSE_END, SPEAKER, scorer_words
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 EMOTIONS = ("joy", "anger", "sadness", "fear", "trust", "surprise")
@@ -81,7 +81,8 @@ class Lexicon:
     fingerprint: str
     sentiment: Vocabulary[SentimentTerm]
     annotations: Vocabulary[Annotation]
-    speakers: frozenset[str]
+    speakers: frozenset[str]  # every speaker label of a transcript
+    customer_speakers: frozenset[str]  # the labels of the customer's side
     negation_scope: int
     negated_positive: float
     negated_negative: float
@@ -97,7 +98,13 @@ class Lexicon:
     @cached_property
     def known_words(self) -> frozenset[str]:
         """Words that are an entry or a boundary: any other word only moves the pass on."""
-        return frozenset(self.sentiment.words) | frozenset(self.annotations.words) | CLAUSE_END
+        markers = {SPEAKER + s for s in self.speakers}
+        return (
+            frozenset(self.sentiment.words)
+            | frozenset(self.annotations.words)
+            | CLAUSE_END
+            | markers
+        )
 
     @cached_property
     def phrase_starts(self) -> frozenset[tuple[str, str]]:
@@ -212,13 +219,15 @@ def _with_inner(key: Words, own: Annotation, direct: dict[Words, Annotation]) ->
 def load_lexicon() -> Lexicon:
     """Compile the lexicon files once per process."""
     spec = _read("sentiment.yml")
-    speakers = frozenset(_keys(spec["speakers"]))
+    customer_speakers = frozenset(_keys(spec["speakers"]["customer"]))
+    speakers = customer_speakers | frozenset(_keys(spec["speakers"]["business"]))
     return Lexicon(
         version=str(spec["version"]),
         fingerprint=lexicon_fingerprint(),
         sentiment=Vocabulary.of(_sentiment_terms(spec, speakers)),
         annotations=Vocabulary.of(_annotation_terms(speakers)),
         speakers=speakers,
+        customer_speakers=customer_speakers,
         negation_scope=int(spec["negation"]["scope"]),
         negated_positive=float(spec["negation"]["positive_factor"]),
         negated_negative=float(spec["negation"]["negative_factor"]),

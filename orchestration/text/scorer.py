@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from orchestration.text.lexicon import Annotation, Lexicon, SentimentTerm
 from orchestration.text.textblob_compat import polarity_subjectivity, tokenized
-from orchestration.text.words import CLAUSE_END, SENTENCE_END, scorer_words
+from orchestration.text.words import CLAUSE_END, SENTENCE_END, SPEAKER, scorer_words
 
 POSITIVE_EMOTIONS = frozenset(("joy", "trust"))
 NEGATIVE_EMOTIONS = frozenset(("anger", "sadness", "fear"))
@@ -42,6 +42,13 @@ class TextScore:
     emotions: tuple[int, ...]  # counts in Lexicon.emotions order
     dominant_emotion: str | None
     topics: tuple[str, ...]
+    customer_sentiment_score: float | None  # the customer's turns of a transcript only
+
+
+def _weighted_mean(items: list[tuple[float, float]]) -> float:
+    """Weighted mean of (valence, weight) pairs, within -1..1; 0.0 without any."""
+    total = sum(w for _, w in items)
+    return max(-1.0, min(sum(v * w for v, w in items) / total, 1.0)) if total else 0.0
 
 
 def _label(score: float, has_opinion: bool, lexicon: Lexicon) -> str:
@@ -57,7 +64,8 @@ class _Pass:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lex = lexicon
-        self.items: list[list[float]] = []  # [valence, weight]
+        self.items: list[list] = []  # [valence, weight, said by the customer's side]
+        self.customer_turn = False
         self.sentence_start = 0
         self.weight = 1.0  # contrast weight of the current clause
         self.after_concessive = False
@@ -93,7 +101,7 @@ class _Pass:
             valence *= lex.negated_positive if valence > 0 else lex.negated_negative
         if valence < 0:
             valence *= lex.negative_weight
-        self.items.append([valence, 0.0 if self.irrealis else self.weight])
+        self.items.append([valence, 0.0 if self.irrealis else self.weight, self.customer_turn])
 
     def contrast(self, role: str) -> None:
         """'but' (contrast) or 'although' (concessive): reweight the sentence's clauses."""
@@ -205,6 +213,9 @@ class _Pass:
                     self.sentiment(term, n, words, i)
                 elif word in CLAUSE_END:
                     self.boundary(word)
+                elif word.startswith(SPEAKER):
+                    self.boundary(".")
+                    self.customer_turn = word[len(SPEAKER) :] in self.lex.customer_speakers
                 else:
                     self.negation_left -= 1
                     self.modifier = 1.0
@@ -223,9 +234,9 @@ def score_tokenized(joined_tokens: str, lexicon: Lexicon) -> TextScore:
     polarity, subjectivity = polarity_subjectivity(lower.split())
     state = _Pass(lexicon)
     state.run(scorer_words(lower, lexicon.speakers))
-    counted = [(v, w) for v, w in state.items if w > 0]
-    total = sum(w for _, w in counted)
-    score = max(-1.0, min(sum(v * w for v, w in counted) / total, 1.0)) if total else 0.0
+    counted = [(v, w) for v, w, _ in state.items if w > 0]
+    score = _weighted_mean(counted)
+    customer = [(v, w) for v, w, said_by_customer in state.items if w > 0 and said_by_customer]
     counts = tuple(state.emotions[e] for e in lexicon.emotions)
     top = max(counts)
     return TextScore(
@@ -240,4 +251,5 @@ def score_tokenized(joined_tokens: str, lexicon: Lexicon) -> TextScore:
         emotions=counts,
         dominant_emotion=lexicon.emotions[counts.index(top)] if top else None,
         topics=tuple(sorted(state.topics)),
+        customer_sentiment_score=_weighted_mean(customer) if customer else None,
     )

@@ -3,8 +3,9 @@
 TextBlob splits "didn't" into "did n ' t" and so never sees the negation; here the pieces are
 joined back into "did not" (also "cannot", "dont", "can't" -> "can not"...), clitics ("'s",
 "'re") and quotes are dropped, emoji are split off the words they are glued to, and a
-transcript's speaker labels ("customer:") become sentence boundaries. Everything is done with
-a few regular-expression passes over the space-joined tokens, not a Python loop per token.
+transcript's speaker labels ("customer:") become one marker word ("speaker:customer").
+Everything is done with a few regular-expression passes over the space-joined tokens, not a
+Python loop per token.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+SPEAKER = "speaker:"  # a transcript's "customer:" becomes the word "speaker:customer"
 SENTENCE_END = frozenset((".", "!", "?", "...", "…"))
 CLAUSE_END = SENTENCE_END | frozenset((",", ";", ":", "(", ")", "[", "]", "-", "--", "—", "–"))
 
@@ -40,7 +42,7 @@ def _speaker_labels(speakers: frozenset[str]) -> re.Pattern[str] | None:
     if not speakers:
         return None
     names = "|".join(re.escape(s) for s in sorted(speakers))
-    return re.compile(rf"(?<!\S)(?:{names}) :(?!\S)")
+    return re.compile(rf"(?<!\S)({names}) :(?!\S)")
 
 
 def scorer_words(joined: str, speakers: frozenset[str] = frozenset()) -> list[str]:
@@ -53,7 +55,7 @@ def scorer_words(joined: str, speakers: frozenset[str] = frozenset()) -> list[st
         joined = _CLITIC.sub("", joined)
     labels = _speaker_labels(speakers)
     if labels is not None and " :" in joined:
-        joined = labels.sub(".", joined)
+        joined = labels.sub(lambda m: SPEAKER + m.group(1), joined)
     if not joined.isascii():
         joined = _EMOJI.sub(r" \1 ", joined)
     words = joined.split()
