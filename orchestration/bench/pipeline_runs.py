@@ -1,0 +1,99 @@
+"""One `empathy run` in a subprocess, in its own folder, and what it cost: steps, rows, texts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from orchestration.settings import PROJECT_ROOT
+
+
+def bench_env(root: Path) -> dict[str, str]:
+    """Environment variables that put every path of the pipeline under `root`."""
+    data = root / "data"
+    return {
+        "EMPATHY_DATA_DIR": str(data),
+        "EMPATHY_LANDING_DIR": str(data / "landing"),
+        "EMPATHY_BUILD_DB": str(data / "warehouse" / "build.duckdb"),
+        "EMPATHY_SERVING_DIR": str(data / "serving"),
+        "EMPATHY_REPORTS_DIR": str(data / "reports"),
+        "EMPATHY_KEY_FILE": str(root / "secrets" / "pseudonym.key"),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+    }
+
+
+@dataclass(frozen=True)
+class RunFigures:
+    """Wall time of one pipeline run, per Dagster step, and the warehouse after it."""
+
+    label: str
+    process_seconds: float
+    run_seconds: float
+    steps: dict[str, float]
+    rows: dict[str, int] = field(default_factory=dict)
+    texts_scored: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "label": self.label,
+            "process_seconds": round(self.process_seconds, 2),
+            "run_seconds": round(self.run_seconds, 2),
+            "steps": {k: round(v, 2) for k, v in self.steps.items()},
+            "rows": self.rows,
+            "texts_scored": self.texts_scored,
+        }
+
+
+def latest_run_timings(dagster_home: Path) -> tuple[float, dict[str, float]]:
+    """(run wall seconds, {step key: wall seconds}) of the newest run in the instance."""
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        run = instance.get_runs(limit=1)[0]
+        stats = instance.get_run_stats(run.run_id)
+        finished = [
+            s
+            for s in instance.get_run_step_stats(run.run_id)
+            if s.start_time is not None and s.end_time is not None
+        ]
+    finished.sort(key=lambda s: s.start_time)
+    steps = {s.step_key: s.end_time - s.start_time for s in finished}
+    return (stats.end_time or 0.0) - (stats.start_time or 0.0), steps
+
+
+def warehouse_counts(build_db: Path) -> tuple[dict[str, int], int]:
+    """({entity: rows loaded so far}, distinct texts scored) from the build database."""
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        rows = con.execute(
+            "SELECT entity, sum(rows_loaded)::BIGINT FROM ingest.ledger "
+            "WHERE rows_loaded > 0 GROUP BY entity ORDER BY entity"
+        ).fetchall()
+        texts = con.execute("SELECT count(*) FROM enrichment.text_scores").fetchone()
+    return dict(rows), int(texts[0]) if texts else 0
+
+
+def run_pipeline(root: Path, label: str) -> RunFigures:
+    """`empathy run` with every path under `root`; raise with its output tail when it fails."""
+    env = bench_env(root)
+    full_env = {**os.environ, **env}
+    full_env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), full_env["PATH"]])
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "run"],
+        cwd=PROJECT_ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+    )
+    process_seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        tail = done.stdout[-3000:] + done.stderr[-3000:]
+        raise RuntimeError(f"{label}: `empathy run` failed:\n{tail}")
+    run_seconds, steps = latest_run_timings(Path(env["DAGSTER_HOME"]))
+    rows, texts = warehouse_counts(Path(env["EMPATHY_BUILD_DB"]))
+    return RunFigures(label, process_seconds, run_seconds, steps, rows, texts)
