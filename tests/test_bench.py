@@ -115,6 +115,7 @@ def test_figures_are_written_as_json_and_a_markdown_table_of_every_step(tmp_path
             "cores": 2,
             "cpu_model": "cpu",
             "memory_gb": 1.0,
+            "load_average_1min": 0.5,
             "python": "3.11",
             "versions": {"dagster": "1"},
             "git_commit": "abc",

@@ -21,7 +21,7 @@ from orchestration.demo.generator import DemoSize, generate
 from orchestration.settings import PROJECT_ROOT
 
 REPORT_DIR = PROJECT_ROOT / "docs" / "benchmarks"
-DEFAULT_SIZES = (2_000, 8_000)
+DEFAULT_SIZES = (500, 2_000)
 DEMO_SEED = 42
 
 

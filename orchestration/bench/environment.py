@@ -39,6 +39,7 @@ def environment() -> dict[str, object]:
         "cores": os.cpu_count(),
         "cpu_model": _cpu_model(),
         "memory_gb": _memory_gb(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "python": platform.python_version(),
         "versions": {name: version(name) for name in PACKAGES},
         "git_commit": _git("rev-parse", "--short", "HEAD"),

@@ -107,8 +107,9 @@ def markdown(figures: dict) -> str:
     parts = [
         "# Pipeline benchmark",
         "",
-        f"Measured {env['date']} by `make bench` on {env['cores']} cores, {env['cpu_model']}, "
-        f"{env['memory_gb']} GB; Python {env['python']}, {versions}; "
+        f"Measured {env['date']} on {env['cores']} cores, {env['cpu_model']}, "
+        f"{env['memory_gb']} GB (load average {env['load_average_1min']} at the start: other "
+        f"work on the machine slows every figure); Python {env['python']}, {versions}; "
         f"git commit {env['git_commit']}{dirty}. Figures: `pipeline.json`.",
         "",
         "Each run is `empathy run` in its own process and folder; step times are the Dagster "
