@@ -45,7 +45,7 @@ def _eval_text(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from orchestration.bench import main as bench
 
-    return bench()
+    return bench(args.options)
 
 
 def _agent_key(args: argparse.Namespace) -> int:
@@ -79,9 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("eval-text", help="measure the text scorer on labelled data").set_defaults(
         func=_eval_text
     )
-    sub.add_parser("bench", help="run the benchmarks and record the figures").set_defaults(
-        func=_bench
-    )
+    bench = sub.add_parser("bench", help="run the benchmarks and record the figures")
+    bench.add_argument("options", nargs=argparse.REMAINDER, help="e.g. --sizes 500,2000")
+    bench.set_defaults(func=_bench)
 
     agent = sub.add_parser("agent-key", help="the pseudonym the warehouse uses for a CRM agent id")
     agent.add_argument("agent_id")

@@ -72,3 +72,20 @@ class Settings:
             serving_storage_version=os.environ.get("EMPATHY_SERVING_STORAGE_VERSION", "v1.0.0"),
             keep_versions=int(os.environ.get("EMPATHY_KEEP_VERSIONS", "5")),
         )
+
+
+def environment_under(root: Path) -> dict[str, str]:
+    """Environment variables that put every path of the pipeline (and Dagster's) under `root`.
+
+    For isolated runs: tests, benchmarks, a trial on a copy of the data.
+    """
+    data = root / "data"
+    return {
+        "EMPATHY_DATA_DIR": str(data),
+        "EMPATHY_LANDING_DIR": str(data / "landing"),
+        "EMPATHY_BUILD_DB": str(data / "warehouse" / "build.duckdb"),
+        "EMPATHY_SERVING_DIR": str(data / "serving"),
+        "EMPATHY_REPORTS_DIR": str(data / "reports"),
+        "EMPATHY_KEY_FILE": str(root / "secrets" / "pseudonym.key"),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+    }

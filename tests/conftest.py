@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import PROJECT_ROOT, Settings
+from orchestration.settings import PROJECT_ROOT, Settings, environment_under
 
 REALDATA_DIR = PROJECT_ROOT.parent / "shared" / "realdata"
 DEMO_CUSTOMERS = 800
@@ -24,23 +24,10 @@ DEMO_AGENTS = 20
 DEMO_SEED = 11
 
 
-def pipeline_env(root: Path) -> dict[str, str]:
-    """Environment variables that put every path of the pipeline under `root`."""
-    return {
-        "EMPATHY_DATA_DIR": str(root / "data"),
-        "EMPATHY_LANDING_DIR": str(root / "data" / "landing"),
-        "EMPATHY_BUILD_DB": str(root / "data" / "warehouse" / "build.duckdb"),
-        "EMPATHY_SERVING_DIR": str(root / "data" / "serving"),
-        "EMPATHY_REPORTS_DIR": str(root / "data" / "reports"),
-        "EMPATHY_KEY_FILE": str(root / "secrets" / "pseudonym.key"),
-        "DAGSTER_HOME": str(root / "dagster_home"),
-    }
-
-
 @pytest.fixture
 def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings whose every path is in this test's temporary folder."""
-    for name, value in pipeline_env(tmp_path).items():
+    for name, value in environment_under(tmp_path).items():
         monkeypatch.setenv(name, value)
     home = Path(os.environ["DAGSTER_HOME"])
     home.mkdir(parents=True)
@@ -79,7 +66,7 @@ def run_empathy(env: dict[str, str], *args: str, timeout: int = 900) -> subproce
 def demo_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineRun]:
     """Generate demo exports and run the whole pipeline once, as `make run` does."""
     root = tmp_path_factory.mktemp("demo_pipeline")
-    env = pipeline_env(root)
+    env = environment_under(root)
     landing = Path(env["EMPATHY_LANDING_DIR"])
     demo = run_empathy(
         env,

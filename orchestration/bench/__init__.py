@@ -15,10 +15,10 @@ from pathlib import Path
 
 from orchestration.bench.daily_exports import add_daily_exports, daily_size
 from orchestration.bench.environment import environment
-from orchestration.bench.pipeline_runs import RunFigures, bench_env, run_pipeline
+from orchestration.bench.pipeline_runs import RunFigures, run_pipeline
 from orchestration.bench.report import scaling, step_table, write_figures
 from orchestration.demo.generator import DemoSize, generate
-from orchestration.settings import PROJECT_ROOT
+from orchestration.settings import PROJECT_ROOT, environment_under
 
 REPORT_DIR = PROJECT_ROOT / "docs" / "benchmarks"
 DEFAULT_SIZES = (500, 2_000)
@@ -38,7 +38,7 @@ class FullRun:
 
 
 def _full_run(root: Path, customers: int) -> FullRun:
-    landing = Path(bench_env(root)["EMPATHY_LANDING_DIR"])
+    landing = Path(environment_under(root)["EMPATHY_LANDING_DIR"])
     started = time.perf_counter()
     generate(landing, size=DemoSize(customers=customers), seed=DEMO_SEED)
     demo_seconds = round(time.perf_counter() - started, 2)
@@ -49,7 +49,7 @@ def _full_run(root: Path, customers: int) -> FullRun:
 
 def _daily_and_noop(root: Path, customers: int, full: RunFigures) -> dict[str, object]:
     size = daily_size(customers)
-    files = add_daily_exports(Path(bench_env(root)["EMPATHY_LANDING_DIR"]), size)
+    files = add_daily_exports(Path(environment_under(root)["EMPATHY_LANDING_DIR"]), size)
     daily = run_pipeline(root, "daily")
     print(f"daily run, {files} new files: {daily.run_seconds:.1f} s")
     noop = run_pipeline(root, "no-op")

@@ -12,21 +12,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.settings import PROJECT_ROOT
-
-
-def bench_env(root: Path) -> dict[str, str]:
-    """Environment variables that put every path of the pipeline under `root`."""
-    data = root / "data"
-    return {
-        "EMPATHY_DATA_DIR": str(data),
-        "EMPATHY_LANDING_DIR": str(data / "landing"),
-        "EMPATHY_BUILD_DB": str(data / "warehouse" / "build.duckdb"),
-        "EMPATHY_SERVING_DIR": str(data / "serving"),
-        "EMPATHY_REPORTS_DIR": str(data / "reports"),
-        "EMPATHY_KEY_FILE": str(root / "secrets" / "pseudonym.key"),
-        "DAGSTER_HOME": str(root / "dagster_home"),
-    }
+from orchestration.settings import PROJECT_ROOT, environment_under
 
 
 @dataclass(frozen=True)
@@ -79,7 +65,7 @@ def warehouse_counts(build_db: Path) -> tuple[dict[str, int], int]:
 
 def run_pipeline(root: Path, label: str) -> RunFigures:
     """`empathy run` with every path under `root`; raise with its output tail when it fails."""
-    env = bench_env(root)
+    env = environment_under(root)
     full_env = {**os.environ, **env}
     full_env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), full_env["PATH"]])
     started = time.perf_counter()
