@@ -77,5 +77,7 @@ def test_small_evaluation_writes_a_consistent_report(
     assert wall["ratio_to_textblob_on_all_cores"] == pytest.approx(
         wall["asset_texts_per_second"] / 1000.0, rel=0.01
     )
+    assert len(wall["all_runs"]["asset"]) == evaluate.MEASURE_ROUNDS
+    assert wall["asset_texts_per_second"] == max(wall["all_runs"]["asset"])
     markdown = (tmp_path / "text_eval.md").read_text()
     assert "| project `sentiment_score` |" in markdown and "Whole asset /" in markdown

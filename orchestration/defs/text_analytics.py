@@ -38,7 +38,9 @@ class TextAnalyticsConfig(dg.Config):
             "scored are scored, and `rescore_postponed` counts the rest."
         ),
     )
-    workers: int = Field(default=0, description="Scoring processes; 0 uses every core.")
+    workers: int = Field(
+        default=0, description="Scoring processes, at most one per core; 0 uses every core."
+    )
 
 
 def _metadata(stats: EnrichmentStats) -> dict[str, object]:

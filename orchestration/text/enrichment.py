@@ -233,7 +233,7 @@ def check_lexicon_version(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> N
 def collect_pending(
     con: duckdb.DuckDBPyConnection, sources: list[TextSource], version: str, rescore: bool
 ) -> tuple[int, int]:
-    """Fill temp table pending_texts(seq, text_hash, text); return (new texts, rescores)."""
+    """Fill temp table pending_texts(text_hash, text); return (new texts, rescores)."""
     scored = f"SELECT 1 FROM {SCORES} s WHERE s.text_hash = o.text_hash"
     if rescore:
         scored += " AND s.lexicon_version = $version"
@@ -254,8 +254,7 @@ def collect_pending(
                 SELECT DISTINCT o.text_hash FROM {OCCURRENCES} o WHERE NOT EXISTS ({scored})
             ),
             located AS ({located})
-            SELECT row_number() OVER () AS seq, text_hash, any_value(text) AS text
-            FROM located GROUP BY text_hash""",
+            SELECT text_hash, any_value(text) AS text FROM located GROUP BY text_hash""",
         {"version": version} if rescore else {},
     )
     total, rescores = con.execute(
@@ -266,12 +265,11 @@ def collect_pending(
     return total - rescores, rescores
 
 
-def _pending_batches(con: duckdb.DuckDBPyConnection, total: int, size: int) -> Iterator[Batch]:
-    for start in range(0, total, size):
-        yield con.execute(
-            "SELECT text_hash, text FROM pending_texts WHERE seq > ? AND seq <= ?",
-            [start, start + size],
-        ).fetchall()
+def _pending_batches(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[Batch]:
+    """pending_texts in batches, from one streaming query."""
+    result = con.execute("SELECT text_hash, text FROM pending_texts")
+    while batch := result.fetchmany(size):
+        yield batch
 
 
 def _write_scores(
@@ -299,20 +297,25 @@ def _write_scores(
 
 
 def score_pending(
-    con: duckdb.DuckDBPyConnection, total: int, workers: int, batch_size: int = BATCH_SIZE
+    con: duckdb.DuckDBPyConnection, workers: int, batch_size: int = BATCH_SIZE
 ) -> None:
-    """Score every text of pending_texts and write the rows in bulk."""
+    """Score every text of pending_texts and write the rows in bulk.
+
+    The texts stream from one query on `con` (where the temporary table lives) while the
+    scores are written through a second connection to the same database.
+    """
     lexicon = load_lexicon()
     staff = load_staff(con)
     scored_at = datetime.now(UTC).replace(tzinfo=None)
     buffer: list[tuple] = []
-    for rows in score_batches(_pending_batches(con, total, batch_size), staff, workers):
-        buffer.extend(rows)
-        if len(buffer) >= FLUSH_ROWS:
-            _write_scores(con, buffer, lexicon, scored_at)
-            buffer = []
-    if buffer:
-        _write_scores(con, buffer, lexicon, scored_at)
+    with con.cursor() as writer:
+        for rows in score_batches(_pending_batches(con, batch_size), staff, workers):
+            buffer.extend(rows)
+            if len(buffer) >= FLUSH_ROWS:
+                _write_scores(writer, buffer, lexicon, scored_at)
+                buffer = []
+        if buffer:
+            _write_scores(writer, buffer, lexicon, scored_at)
 
 
 def _rescore_reason(con: duckdb.DuckDBPyConnection, version: str, rescored: int) -> str:
@@ -345,9 +348,10 @@ def run_enrichment(
     new, rescores = collect_pending(con, present, lexicon.version, rescore_on_new_version)
     reason = _rescore_reason(con, lexicon.version, rescores)
     total = new + rescores
-    workers = 1 if total <= batch_size else (workers or available_cores())
+    cores = available_cores()
+    workers = 1 if total <= batch_size else min(workers or cores, cores)
     scoring_started = time.perf_counter()
-    score_pending(con, total, workers, batch_size)
+    score_pending(con, workers, batch_size)
     scoring_seconds = time.perf_counter() - scoring_started
     con.execute("DROP TABLE pending_texts")
     occurrences, distinct, postponed = con.execute(

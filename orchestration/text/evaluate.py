@@ -49,6 +49,7 @@ VOLUME_COPIES = 6  # 19,818 labelled reviews x 6 distinct variants = 118,000+ te
 PER_CORE_SAMPLE = 20_000
 TARGET_POINTS = 0.05  # must beat TextBlob by 5 points of balanced accuracy and macro-F1
 TARGET_RATIO = 0.8  # whole asset >= 80% of cores x TextBlob per core
+MEASURE_ROUNDS = 2
 LABELS = ("positive", "neutral", "negative")
 
 
@@ -115,48 +116,71 @@ def evaluate_labels(texts: list[str], truth: np.ndarray) -> dict[str, object]:
 def evaluate_throughput(texts: list[str]) -> dict[str, object]:
     """Per-core rates and the whole asset's rate on the same distinct texts, in this run.
 
-    TextBlob is measured before and after the asset and averaged, to even out other load.
+    Every measure is taken MEASURE_ROUNDS times, in mirrored order (TextBlob first, then
+    last), and the best run of each is kept: the usual way to keep other processes on the
+    machine from deciding the figures. All runs are reported.
     """
     volume = distinct_variants(texts, VOLUME_COPIES)
     rng = np.random.default_rng(SPLIT_SEED)
     sample = [volume[i] for i in rng.choice(len(volume), PER_CORE_SAMPLE, replace=False)]
     cores = available_cores()
-    load_before = os.getloadavg()[0]
-    textblob = [textblob_rate(sample)]
-    textblob_parallel = [textblob_parallel_rate(sample, cores)]
-    project = scorer_rate(sample)
-    with tempfile.TemporaryDirectory(prefix="text-eval-") as workdir:
-        asset, workers = asset_rate(volume, Path(workdir))
-    textblob_parallel.append(textblob_parallel_rate(sample, cores))
-    textblob.append(textblob_rate(sample))
-    textblob_wall = float(np.mean([r.per_second for r in textblob]))
-    textblob_cpu = float(np.mean([r.per_cpu_second for r in textblob]))
+    runs: dict[str, list] = {"textblob": [], "textblob_all_cores": [], "project": [], "asset": []}
+
+    def measure_asset() -> None:
+        with tempfile.TemporaryDirectory(prefix="text-eval-") as workdir:
+            rate, workers = asset_rate(volume, Path(workdir))
+        runs["asset"].append(rate)
+        runs["workers"] = workers
+
+    steps = [
+        lambda: runs["textblob"].append(textblob_rate(sample)),
+        lambda: runs["textblob_all_cores"].append(textblob_parallel_rate(sample, cores)),
+        lambda: runs["project"].append(scorer_rate(sample)),
+        measure_asset,
+    ]
+    load = [os.getloadavg()[0]]
+    for round_number in range(MEASURE_ROUNDS):
+        for step in steps if round_number % 2 == 0 else steps[::-1]:
+            step()
+        load.append(os.getloadavg()[0])
+    textblob, project, asset = (
+        max(runs[k], key=lambda r: r.per_second) for k in ("textblob", "project", "asset")
+    )
+    textblob_all_cores = max(runs["textblob_all_cores"])
+    textblob_cpu = max(r.per_cpu_second for r in runs["textblob"])
+    asset_cpu = max(runs["asset"], key=lambda r: r.per_cpu_second)
     return {
         "distinct_texts": len(volume),
         "per_core_sample": len(sample),
         "cores": cores,
-        "workers": workers,
+        "workers": runs["workers"],
+        "rounds": MEASURE_ROUNDS,
         "wall_clock": {
-            "textblob_per_core": round(textblob_wall, 1),
-            "textblob_per_core_before_after": [round(r.per_second, 1) for r in textblob],
+            "textblob_per_core": round(textblob.per_second, 1),
             "project_scorer_per_core": round(project.per_second, 1),
             "asset_seconds": round(asset.wall_seconds, 2),
             "asset_texts_per_second": round(asset.per_second, 1),
             "asset_per_core": round(asset.per_second / cores, 1),
-            "ratio_to_cores_x_textblob": round(asset.per_second / (cores * textblob_wall), 3),
-            "textblob_on_all_cores_before_after": [round(r, 1) for r in textblob_parallel],
-            "ratio_to_textblob_on_all_cores": round(
-                asset.per_second / float(np.mean(textblob_parallel)), 3
-            ),
+            "ratio_to_cores_x_textblob": round(asset.per_second / (cores * textblob.per_second), 3),
+            "textblob_on_all_cores": round(textblob_all_cores, 1),
+            "ratio_to_textblob_on_all_cores": round(asset.per_second / textblob_all_cores, 3),
+            "all_runs": {
+                "textblob_per_core": [round(r.per_second, 1) for r in runs["textblob"]],
+                "textblob_on_all_cores": [round(r, 1) for r in runs["textblob_all_cores"]],
+                "project_scorer_per_core": [round(r.per_second, 1) for r in runs["project"]],
+                "asset": [round(r.per_second, 1) for r in runs["asset"]],
+            },
         },
         "cpu_time": {
             "textblob_per_cpu_second": round(textblob_cpu, 1),
-            "project_scorer_per_cpu_second": round(project.per_cpu_second, 1),
-            "asset_cpu_seconds": round(asset.cpu_seconds, 2),
-            "asset_per_cpu_second": round(asset.per_cpu_second, 1),
-            "ratio_to_textblob": round(asset.per_cpu_second / textblob_cpu, 3),
+            "project_scorer_per_cpu_second": round(
+                max(r.per_cpu_second for r in runs["project"]), 1
+            ),
+            "asset_cpu_seconds": round(asset_cpu.cpu_seconds, 2),
+            "asset_per_cpu_second": round(asset_cpu.per_cpu_second, 1),
+            "ratio_to_textblob": round(asset_cpu.per_cpu_second / textblob_cpu, 3),
         },
-        "load_average_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "load_average": [round(x, 2) for x in load],
     }
 
 
