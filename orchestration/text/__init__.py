@@ -1,7 +1,8 @@
 """Text analytics: sentiment, empathy cues, emotions, topics and staff mentions of every text.
 
-`textblob_compat` reproduces TextBlob's tokens and scores fast, `lexicon` loads the project's
-versioned lexicons, `scorer` scores one text in one pass, `masking` scrubs personal data,
-`parallel` spreads batches over all cores, `enrichment` reads and writes the build database
-and `evaluate` measures the scorer against real labels.
+- `textblob_compat`: TextBlob's tokens and scores, reproduced exactly and fast;
+- `words`, `lexicon`, `lexicons/*.yml`: the project's versioned lexicons and how texts are read;
+- `scorer`: one text in one pass; `masking` and `staff`: personal data and staff names;
+- `batches`: batches of distinct texts on every core; `enrichment`: the build-database tables;
+- `evaluate`, `metrics`, `throughput`: `empathy eval-text` (docs/benchmarks/text_eval.md).
 """

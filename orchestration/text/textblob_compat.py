@@ -81,10 +81,6 @@ def tokenized(text: str) -> str:
     return joined
 
 
-def tokenize(text: str) -> list[str]:
-    """The lower-case tokens TextBlob's sentiment analyzer assesses, in order."""
-    return tokenized(text).lower().split()
-
 
 @cache
 def sentiment_lexicon() -> tuple[dict[str, tuple[float, float, float]], frozenset[str]]:
@@ -114,7 +110,7 @@ def emoticon_scores() -> dict[str, float]:
 
 
 def polarity_subjectivity(tokens: list[str]) -> tuple[float, float]:
-    """TextBlob's (polarity, subjectivity) of tokens from :func:`tokenize`.
+    """TextBlob's (polarity, subjectivity) of `tokenized(text).lower().split()`.
 
     A line-by-line port of ``textblob._text.Sentiment.assessments`` for plain strings.
     """
