@@ -101,11 +101,13 @@ class TextSource:
 
     @property
     def key_sql(self) -> str:
+        """SQL for the business key as text ("a|b" when it has several columns)."""
         keys = [f'CAST(r."{k}" AS VARCHAR)' for k in self.key_columns]
         return keys[0] if len(keys) == 1 else f"concat_ws('|', {', '.join(keys)})"
 
     @property
     def text_sql(self) -> str:
+        """SQL for the normalized text of raw row `r`."""
         return normalized_sql(f'r."{self.field}"')
 
 
@@ -123,7 +125,6 @@ class EnrichmentStats:
     """What one run did; every figure is a count or a rate, never a text."""
 
     lexicon_version: str
-    sources_present: tuple[str, ...]
     sources_missing: tuple[str, ...]
     occurrences: int
     occurrences_added: int
@@ -135,15 +136,16 @@ class EnrichmentStats:
     rescore_postponed: int
     coverage: float | None
     workers: int
-    scoring_seconds: float
     seconds: float
 
     @property
     def texts_scored(self) -> int:
+        """New texts and rescored texts."""
         return self.new_texts_scored + self.rescored
 
     @property
     def texts_per_second(self) -> float | None:
+        """Texts scored per second of the whole run (None when nothing was scored)."""
         return self.texts_scored / self.seconds if self.texts_scored and self.seconds else None
 
 
@@ -350,9 +352,7 @@ def run_enrichment(
     total = new + rescores
     cores = available_cores()
     workers = 1 if total <= batch_size else min(workers or cores, cores)
-    scoring_started = time.perf_counter()
     score_pending(con, workers, batch_size)
-    scoring_seconds = time.perf_counter() - scoring_started
     con.execute("DROP TABLE pending_texts")
     occurrences, distinct, postponed = con.execute(
         f"""SELECT count(*), count(DISTINCT text_hash),
@@ -368,7 +368,6 @@ def run_enrichment(
     ).fetchone()[0]
     return EnrichmentStats(
         lexicon_version=lexicon.version,
-        sources_present=tuple(f"{s.entity}.{s.field}" for s in present),
         sources_missing=tuple(f"{s.entity}.{s.field}" for s in missing),
         occurrences=occurrences,
         occurrences_added=added,
@@ -380,6 +379,5 @@ def run_enrichment(
         rescore_postponed=postponed,
         coverage=coverage,
         workers=workers,
-        scoring_seconds=scoring_seconds,
         seconds=time.perf_counter() - started,
     )

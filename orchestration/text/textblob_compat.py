@@ -81,7 +81,6 @@ def tokenized(text: str) -> str:
     return joined
 
 
-
 @cache
 def sentiment_lexicon() -> tuple[dict[str, tuple[float, float, float]], frozenset[str]]:
     """TextBlob's word -> (polarity, subjectivity, intensity) and its set of modifier words."""
