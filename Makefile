@@ -34,7 +34,7 @@ run: setup
 ## make test: the whole test suite.
 test: setup
 	$(BIN)/ruff check orchestration tests
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadfile
 
 ## make dev: the Dagster UI on http://127.0.0.1:3000 (no authentication: loopback only).
 dev: setup

@@ -1,7 +1,8 @@
 """Shared fixtures: isolated settings, and one real pipeline run on demo exports per session.
 
-Tests that use `demo_pipeline` are grouped on one xdist worker (`xdist_group("pipeline")`)
-so the pipeline runs once per test session.
+`demo_pipeline` runs once per test session, whichever xdist worker asks first (a file lock
+in the session's shared temporary folder); every test treats it as read-only, and a test
+that runs the pipeline again works on a copy (`copy_pipeline_state`).
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from orchestration.settings import PROJECT_ROOT, Settings, environment_under
 
@@ -62,25 +63,51 @@ def run_empathy(env: dict[str, str], *args: str, timeout: int = 900) -> subproce
     )
 
 
-@pytest.fixture(scope="session")
-def demo_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineRun]:
-    """Generate demo exports and run the whole pipeline once, as `make run` does."""
-    root = tmp_path_factory.mktemp("demo_pipeline")
+def _build_demo_pipeline(root: Path) -> str:
+    """Demo exports under `root`, then `empathy run`; returns the run's output."""
+    shutil.rmtree(root, ignore_errors=True)
     env = environment_under(root)
-    landing = Path(env["EMPATHY_LANDING_DIR"])
     demo = run_empathy(
         env,
         "demo",
         f"--customers={DEMO_CUSTOMERS}",
         f"--agents={DEMO_AGENTS}",
         f"--seed={DEMO_SEED}",
-        f"--out={landing}",
+        f"--out={env['EMPATHY_LANDING_DIR']}",
     )
     assert demo.returncode == 0, demo.stdout + demo.stderr
     run = run_empathy(env, "run")
     assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
+    return run.stdout
+
+
+@pytest.fixture(scope="session")
+def demo_pipeline(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> PipelineRun:
+    """Generate demo exports and run the whole pipeline once, as `make run` does."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the session's folder, common to all workers
+    root = shared / "demo_pipeline"
+    output_file = shared / "demo_pipeline.out"
+    with FileLock(f"{output_file}.lock"):
+        if not output_file.exists():
+            output_file.write_text(_build_demo_pipeline(root))
+    env = environment_under(root)
     with pytest.MonkeyPatch.context() as mp:
         for name, value in env.items():
             mp.setenv(name, value)
         settings = Settings.from_env()
-    yield PipelineRun(settings=settings, env=env, output=run.stdout)
+    return PipelineRun(settings=settings, env=env, output=output_file.read_text())
+
+
+def copy_pipeline_state(source: Settings, target: Settings) -> None:
+    """The published state of a pipeline run (exports, warehouse, serving file, key) under
+    `target`'s paths, for a test that runs the pipeline again."""
+    for src, dst in [
+        (source.landing_dir, target.landing_dir),
+        (source.serving_dir, target.serving_dir),
+        (source.build_db.parent, target.build_db.parent),
+    ]:
+        shutil.copytree(src, dst)
+    target.key_file.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source.key_file, target.key_file)

@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pipeline")]
+pytestmark = pytest.mark.slow
 
 EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+"
 PHONE = r"\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}"

@@ -61,7 +61,6 @@ def test_the_configured_storage_version_is_what_lets_duckdb_14_open_the_file(
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("pipeline")
 def test_the_serving_file_of_a_pipeline_run_opens_in_duckdb_14(
     demo_pipeline, duckdb_14: Path
 ) -> None:

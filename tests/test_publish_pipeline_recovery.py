@@ -1,30 +1,18 @@
 """Acceptances 2 and 3 on the real pipeline (`empathy run`): kill it in the middle of the dbt
 build, then run it again while a BI-style reader holds the serving file open throughout."""
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import copy_pipeline_state
 from quality_kit import kill_when, publication_log, start
 
 from orchestration.publish.serving import served_version
 from orchestration.settings import Settings
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pipeline")]
-
-
-def _copy_warehouse(source: Settings, target: Settings) -> None:
-    """The published state of the session's demo run, under this test's own paths."""
-    for src, dst in [
-        (source.landing_dir, target.landing_dir),
-        (source.serving_dir, target.serving_dir),
-        (source.build_db.parent, target.build_db.parent),
-    ]:
-        shutil.copytree(src, dst)
-    target.key_file.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(source.key_file, target.key_file)
+pytestmark = pytest.mark.slow
 
 
 def _resend_survey_export(landing: Path) -> None:
@@ -36,7 +24,7 @@ def _resend_survey_export(landing: Path) -> None:
 def test_killed_mid_dbt_then_rerun_under_an_open_reader(
     demo_pipeline, isolated_settings: Settings, tmp_path
 ) -> None:
-    _copy_warehouse(demo_pipeline.settings, isolated_settings)
+    copy_pipeline_state(demo_pipeline.settings, isolated_settings)
     serving = isolated_settings.serving_db
     good_bytes, good_log = serving.read_bytes(), publication_log(serving)
     first_version = good_log[-1][0]

@@ -149,7 +149,6 @@ def test_planted_scorecard_renders_offline_in_chromium(
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("pipeline")
 def test_demo_scorecard_renders_offline_in_chromium(
     demo_pipeline, chromium: WebDriver, tmp_path: Path
 ) -> None:

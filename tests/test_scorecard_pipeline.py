@@ -9,7 +9,7 @@ import scorecard_kit as kit
 from orchestration.publish.serving import served_version
 from orchestration.scorecard import formatting as fmt
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pipeline")]
+pytestmark = pytest.mark.slow
 
 
 def test_run_writes_the_scorecard_of_what_it_published(demo_pipeline) -> None:

@@ -19,7 +19,7 @@ import yaml
 
 from orchestration.settings import Settings
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pipeline")]
+pytestmark = pytest.mark.slow
 
 Z_95 = 1.959963984540054
 EASY = {"agree_1_7": range(5, 8), "effort_1_5": range(1, 3)}
