@@ -18,6 +18,7 @@ import pytest
 from filelock import FileLock
 
 from orchestration.settings import PROJECT_ROOT, Settings, environment_under
+from effects_warehouse import Warehouse, shared_warehouse
 
 REALDATA_DIR = PROJECT_ROOT.parent / "shared" / "realdata"
 DEMO_CUSTOMERS = 800
@@ -111,3 +112,15 @@ def copy_pipeline_state(source: Settings, target: Settings) -> None:
         shutil.copytree(src, dst)
     target.key_file.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(source.key_file, target.key_file)
+
+
+@pytest.fixture(scope="session")
+def planted(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Warehouse:
+    """The default-size demo warehouse with every planted effect (tests/effects_warehouse.py)."""
+    return shared_warehouse(tmp_path_factory, worker_id, "planted", effects=None)
+
+
+@pytest.fixture(scope="session")
+def unplanted(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Warehouse:
+    """The default-size demo warehouse with no planted effect: only noise to find."""
+    return shared_warehouse(tmp_path_factory, worker_id, "unplanted", effects=frozenset())

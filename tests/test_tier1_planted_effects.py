@@ -6,81 +6,13 @@ at a few hundred customers a 15-point weekday dip is, honestly, not distinguisha
 noise once the alert corrects for its ~60 comparisons.
 """
 
-import json
-import os
-import subprocess
-from dataclasses import dataclass
-from pathlib import Path
-
-import duckdb
 import pytest
 
-from orchestration.defs.dbt_models import dbt_executable
-from orchestration.demo.generator import DemoSize, generate
-from orchestration.ingest import ingest_source, load_contract
-from orchestration.settings import DBT_PROJECT_DIR, Settings
+from effects_warehouse import Warehouse
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("tier1_planted_effects")]
+pytestmark = pytest.mark.slow
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
-
-@dataclass(frozen=True)
-class Warehouse:
-    build_db: Path
-    truth: dict
-
-    def query(self, sql: str) -> list[tuple]:
-        with duckdb.connect(str(self.build_db), read_only=True) as con:
-            return con.execute(sql).fetchall()
-
-
-def survey_warehouse(root: Path, effects: frozenset[str] | None) -> Warehouse:
-    """Demo exports -> ingestion -> `dbt build` of the survey marts and the alerts."""
-    env = {
-        "EMPATHY_LANDING_DIR": str(root / "landing"),
-        "EMPATHY_BUILD_DB": str(root / "build.duckdb"),
-        "EMPATHY_KEY_FILE": str(root / "pseudonym.key"),
-    }
-    truth = generate(root / "landing", DemoSize(), seed=42, effects=effects)
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in env.items():
-            patch.setenv(name, value)
-        settings = Settings.from_env()
-    with duckdb.connect(str(settings.build_db)) as con:
-        for source in load_contract().sources:
-            ingest_source(con, settings, source)
-    build = subprocess.run(
-        [
-            dbt_executable(),
-            "build",
-            "--select",
-            "+fct_metric_alerts",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-    )
-    assert build.returncode == 0, build.stdout[-4000:]
-    return Warehouse(settings.build_db, json.loads(truth.read_text()))
-
-
-@pytest.fixture(scope="module")
-def planted(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    return survey_warehouse(tmp_path_factory.mktemp("planted"), effects=None)
-
-
-@pytest.fixture(scope="module")
-def unplanted(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    return survey_warehouse(tmp_path_factory.mktemp("unplanted"), effects=frozenset())
 
 
 def _csat_by(warehouse: Warehouse, grain: str) -> dict[str, tuple]:

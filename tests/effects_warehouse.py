@@ -1,0 +1,110 @@
+"""Two demo warehouses at the generator's default size, for planted-effect tests of every tier.
+
+`planted` has every effect of the ground-truth file, `unplanted` none. Each is built once per
+test session, whichever xdist worker asks first (a file lock in the session's shared folder):
+demo exports -> ingestion of every source -> text enrichment -> `dbt build` of every model
+(no Dagster, no gates, no publication: these tests are about the numbers). Tests treat both
+as read-only.
+
+At the default size (2,000 customers, the size `make run` uses): at a few hundred customers
+most planted effects are, honestly, not distinguishable from noise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from filelock import FileLock
+
+from orchestration.defs.dbt_models import dbt_executable
+from orchestration.demo.generator import DemoSize, generate
+from orchestration.ingest import ingest_source, load_contract
+from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.text.enrichment import run_enrichment
+
+EFFECTS_SEED = 42
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    """A built demo warehouse and the ground truth of the exports it was built from."""
+
+    build_db: Path
+    truth: dict
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.build_db), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def records(self, sql: str, params: list | None = None) -> list[dict]:
+        with duckdb.connect(str(self.build_db), read_only=True) as con:
+            cursor = con.execute(sql, params or [])
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.build_db.parent / "landing"
+
+
+def _environment(root: Path) -> dict[str, str]:
+    return {
+        "EMPATHY_LANDING_DIR": str(root / "landing"),
+        "EMPATHY_BUILD_DB": str(root / "build.duckdb"),
+        "EMPATHY_KEY_FILE": str(root / "pseudonym.key"),
+    }
+
+
+def build_warehouse(root: Path, effects: frozenset[str] | None, seed: int = EFFECTS_SEED) -> None:
+    """Demo exports under `root`, ingested, enriched and built by dbt into `root/build.duckdb`."""
+    env = _environment(root)
+    generate(root / "landing", DemoSize(), seed=seed, effects=effects)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        settings = Settings.from_env()
+        with duckdb.connect(str(settings.build_db)) as con:
+            for source in load_contract().sources:
+                ingest_source(con, settings, source)
+            run_enrichment(con)
+    build = subprocess.run(
+        [
+            dbt_executable(),
+            "build",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(root / "target"),
+            "--log-path",
+            str(root / "logs"),
+        ],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stdout[-4000:]
+
+
+def shared_warehouse(
+    factory: pytest.TempPathFactory, worker_id: str, name: str, effects: frozenset[str] | None
+) -> Warehouse:
+    """The session's warehouse `name`, built by the first worker that asks for it."""
+    shared = factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the session's folder, common to all workers
+    root = shared / f"effects_{name}"
+    done = shared / f"effects_{name}.done"
+    with FileLock(f"{done}.lock"):
+        if not done.exists():
+            build_warehouse(root, effects)
+            done.touch()
+    truth = json.loads((root / "landing" / "ground_truth.json").read_text())
+    return Warehouse(root / "build.duckdb", truth)
