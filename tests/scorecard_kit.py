@@ -175,6 +175,26 @@ INSERT INTO {MARTS_SCHEMA}.fct_empathy_index_changes BY NAME SELECT * FROM (VALU
     ('{LATEST_MONTH}', DATE '{LATEST_MONTH}', '2025-05-01', 'csat_top2_share', 0.8, 2)
 ) AS t(period, period_start, previous_period, component, contribution_to_change, mover_rank);
 
+-- Accountability: one overdue commitment, one on time; two departments.
+INSERT INTO {MARTS_SCHEMA}.fct_commitments BY NAME SELECT * FROM (VALUES
+    ('C-1', 'ces_easy_share', 'CES: share who found it easy', 'Publish a billing FAQ',
+        'Head of Operations', DATE '2025-06-15', 'in_progress', 'no_data', DATE '{LATEST_DAY}',
+        true, 13),
+    ('C-2', 'nps', 'Net Promoter Score', 'Call back every detractor', 'Managing Director',
+        DATE '2025-09-30', 'open', 'green', DATE '{LATEST_DAY}', false, NULL)
+) AS t(commitment_id, kpi, kpi_label, action, owner, due_date, status, kpi_status, as_of_date,
+       is_overdue, days_overdue);
+INSERT INTO {MARTS_SCHEMA}.fct_customer_centricity BY NAME SELECT * FROM (VALUES
+    ('Customer Service', DATE '{LATEST_MONTH}', 3, 1, 1 / 3, 0.06, 0.79, 427, 329, 0.77, 0.73,
+        0.81, true, 2, 55.2),
+    ('Operations', DATE '{LATEST_MONTH}', 1, 0, 0.0, 0.0, 0.79, 0, 0, NULL, NULL, NULL, false,
+        1, 0.0)
+) AS t(department, reporting_month, n_kpis_with_status, n_kpis_on_target, kpi_on_target_share,
+       kpi_on_target_share_ci_low, kpi_on_target_share_ci_high, n_csat_answers, n_csat_top2,
+       contacts_csat_top2_share, contacts_csat_top2_share_ci_low,
+       contacts_csat_top2_share_ci_high, contacts_csat_is_reportable, n_proxies,
+       centricity_score);
+
 -- Voice of the customer.
 INSERT INTO {MARTS_SCHEMA}.fct_verbatims BY NAME SELECT * FROM (VALUES
     ('reviews', 'staff', 'positive', 1, 'h1', DATE '2025-06-20', 0.9, 'staff',

@@ -55,6 +55,15 @@ def test_page_shows_planted_numbers_and_keeps_one_copy_per_publication(
     assert "▲" not in csat and "▼" not in csat, "a move that is not significant has no arrow"
     assert "Not available" in cards["ces_easy_share"] and kit.CES_REASON in cards["ces_easy_share"]
 
+    accountability = kit.section_text(page, "accountability")
+    assert "Publish a billing FAQ CES: share who found it easy Head of Operations" in accountability
+    assert "15 Jun 2025 13 days overdue" in accountability
+    assert accountability.index("13 days overdue") < accountability.index("Call back every")
+    assert "Customer Service 55 1 of 3 owned KPIs on target CSAT 77.0% of its contacts" in (
+        accountability
+    )
+    assert "Operations 0 0 of 1 owned KPIs on target too few answers" in accountability
+
     alerts = kit.section_text(page, "alerts")
     assert f"{kit.TUESDAY_SHARE * 100:.1f}% on Tuesdays vs other weekdays" in alerts
     assert alerts.count("▲") + alerts.count("▼") == 2  # the two significant moves only

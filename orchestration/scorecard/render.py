@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from orchestration.scorecard.accountability import Accountability, accountability
 from orchestration.scorecard.breakdowns import Breakdown, breakdowns
 from orchestration.scorecard.footer import Footer, footer
 from orchestration.scorecard.headlines import Alert, Tier, headline_tiers, significant_alerts
@@ -31,6 +32,7 @@ class Scorecard:
     tiers: tuple[Tier, ...]
     tiers_reason: str | None
     alerts: tuple[Alert, ...]
+    accountability: Accountability
     breakdowns: tuple[Breakdown, ...]
     breakdowns_reason: str | None
     voice: Voice
@@ -53,6 +55,7 @@ def read_scorecard(settings: Settings) -> Scorecard:
             tiers=tiers,
             tiers_reason=tiers_reason,
             alerts=significant_alerts(serving),
+            accountability=accountability(serving),
             breakdowns=charts,
             breakdowns_reason=charts_reason,
             voice=voice(serving),
