@@ -93,4 +93,9 @@ def run_pipeline() -> int:
     print(f"Run {result.run_id} succeeded.")
     print(f"Serving database (open read-only in a BI tool): {settings.serving_db}")
     print(f"Board scorecard: {scorecard}")
+    pdf = scorecard.with_suffix(".pdf")
+    if pdf.exists():
+        print(f"Board scorecard (PDF): {pdf}")
+    else:
+        print("Board scorecard (PDF): not written; install Chromium (apt-get install chromium)")
     return 0
