@@ -49,10 +49,8 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _agent_key(args: argparse.Namespace) -> int:
-    from orchestration.ingest.pseudonyms import Pseudonymizer
+    from orchestration.ingest.pseudonyms import KeyMismatch, Pseudonymizer
     from orchestration.settings import Settings
-
-    from orchestration.ingest.pseudonyms import KeyMismatch
 
     try:
         pseudonymizer = Pseudonymizer.from_settings(Settings.from_env(), create=False)

@@ -281,7 +281,7 @@ def test_item2_rotate_key_rekeys_every_pseudonym_in_one_transaction(settings):
 
     moved = settings.landing_dir / "hr" / "pulse.csv"
     moved.rename(moved.with_suffix(".bak"))
-    with pytest.raises(RekeyError, match="hr/pulse.csv"):
+    with pytest.raises(RekeyError, match=r"hr/pulse\.csv"):
         rotate_key(settings, b"k" * 32)
     assert not settings.key_file.exists() and table_rows(settings) == before
     moved.with_suffix(".bak").rename(moved)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.errors import is_transient
 from orchestration.ingest.checked_rows import CHECKED_TABLE, check_rows
 from orchestration.ingest.contract import Contract, EntitySpec, load_contract
-from orchestration.errors import is_transient
 from orchestration.ingest.landing_files import link_problem
 from orchestration.ingest.ledger import (
     FileFingerprint,
@@ -189,7 +189,7 @@ def ingest_file(
                                    pseudonymizer, validate_batch, scratch)
         record_file(con, result, validation=validation, started_at=started, **ledger_args)
         con.commit()
-    except Exception as exc:  # noqa: BLE001 - every per-file failure becomes a ledger row
+    except Exception as exc:  # every per-file failure becomes a ledger row
         con.rollback()
         if is_transient(exc):
             raise

@@ -62,8 +62,8 @@ def _header(path: Path, label: str, mapping: EntityMapping) -> tuple[str, ...]:
         raise _encoding_fix(label, mapping, "the header") from exc
     escape = mapping.escape if mapping.escape not in (None, mapping.quote) else None
     # Universal newlines: the header row may end in LF, CRLF or a lone CR.
-    reader = csv.reader(io.StringIO(text, newline=None), delimiter=mapping.delimiter, quotechar=mapping.quote,
-                        escapechar=escape, doublequote=escape is None)
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=mapping.delimiter,
+                        quotechar=mapping.quote, escapechar=escape, doublequote=escape is None)
     raw = next(reader, [])
     if not any(name.strip() for name in raw):
         raise FileRejected(f"{label}: the file has no header row. Export it again with column "
