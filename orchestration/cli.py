@@ -74,8 +74,10 @@ def _rotate_key(args: argparse.Namespace) -> int:
     except (RekeyError, RunLockBusy) as exc:
         print(f"empathy rotate-key: {exc}", file=sys.stderr)
         return 2
-    print(f"re-keyed {report.pseudonyms} pseudonyms from {report.files_read} export files in one "
-          f"transaction; key fingerprint now {report.fingerprint}; key file {settings.key_file}")
+    print(
+        f"re-keyed {report.pseudonyms} pseudonyms from {report.files_read} export files in one "
+        f"transaction; key fingerprint now {report.fingerprint}; key file {settings.key_file}"
+    )
     if report.old_key_kept:
         print(f"the previous key file was kept as {report.old_key_kept}")
     print("Back up the new key file, apart from the warehouse; run `empathy run` to rebuild.")
@@ -119,8 +121,12 @@ def main(argv: list[str] | None = None) -> int:
         "or must change); needs the loaded exports still in the landing folder",
     )
     rotate.add_argument("--new-key", help="file holding the new key (default: a new random key)")
-    rotate.add_argument("--wait", type=float, default=0.0,
-                        help="seconds to wait for a running pipeline run to finish")
+    rotate.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        help="seconds to wait for a running pipeline run to finish",
+    )
     rotate.set_defaults(func=_rotate_key)
 
     args = parser.parse_args(argv)

@@ -10,10 +10,20 @@ import errno
 import re
 from collections.abc import Iterator
 
-_TRANSIENT_ERRNOS = {errno.EAGAIN, errno.EBUSY, errno.EINTR, errno.EIO, errno.ETIMEDOUT,
-                     errno.ENOLCK, errno.EDEADLK}
-_LOCK_MESSAGE = re.compile(r"could not set lock|conflicting lock|database is locked|"
-                           r"lock on file|resource temporarily unavailable", re.IGNORECASE)
+_TRANSIENT_ERRNOS = {
+    errno.EAGAIN,
+    errno.EBUSY,
+    errno.EINTR,
+    errno.EIO,
+    errno.ETIMEDOUT,
+    errno.ENOLCK,
+    errno.EDEADLK,
+}
+_LOCK_MESSAGE = re.compile(
+    r"could not set lock|conflicting lock|database is locked|"
+    r"lock on file|resource temporarily unavailable",
+    re.IGNORECASE,
+)
 
 
 def cause_chain(exc: BaseException) -> Iterator[BaseException]:

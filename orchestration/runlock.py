@@ -53,7 +53,8 @@ def pipeline_run_lock(
                     raise RunLockBusy(
                         f"another pipeline run ({holder}) is writing {settings.build_db}; "
                         "try again when it has finished (its lock is released when it ends, "
-                        f"even if it is killed): {path}") from None
+                        f"even if it is killed): {path}"
+                    ) from None
                 if on_wait and not told:
                     on_wait(f"waiting for another pipeline run ({holder}) to finish")
                     told = True

@@ -99,7 +99,6 @@ def run_pipeline() -> int:
 
     from orchestration.definitions import defs
     from orchestration.defs.operations import record_failed_run
-
     from orchestration.runlock import pipeline_run_lock
 
     with (

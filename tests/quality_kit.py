@@ -8,6 +8,7 @@ Run as a script, it is the process the crash and reader tests start and kill:
 
     python tests/quality_kit.py run [--pause-in build|publish --marker FILE]
                                     [--variant NAME] [--hold-before-publish SECONDS --marker FILE]
+                                    [--start-after FILE]
     python tests/quality_kit.py pipeline [--pause-in dbt|publish --marker FILE]
     python tests/quality_kit.py read SERVING_FILE
 
@@ -289,7 +290,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--marker", type=Path)
     parser.add_argument("--variant")
     parser.add_argument("--hold-before-publish", type=float)
+    parser.add_argument("--start-after", type=Path, help="load everything, then wait for this file")
     args = parser.parse_args(argv)
+    if args.start_after:
+        import great_expectations  # noqa: F401 - the slow import, done before waiting
+
+        while not args.start_after.exists():
+            time.sleep(0.05)
     if args.command == "read":
         return _hold_reader(Path(args.path))
     if args.pause_in == "publish":

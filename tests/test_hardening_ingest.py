@@ -31,15 +31,25 @@ def settings(isolated_settings, tmp_path, monkeypatch):
 
 
 def _ledger(settings, path: str) -> tuple[str, int, int, str]:
-    rows = query(settings, "SELECT status, rows_loaded, rows_quarantined, message "
-                           "FROM ingest.ledger WHERE file_path = ?", [path])
+    rows = query(
+        settings,
+        "SELECT status, rows_loaded, rows_quarantined, message "
+        "FROM ingest.ledger WHERE file_path = ?",
+        [path],
+    )
     assert len(rows) == 1, rows
     return rows[0]
 
 
 def _reasons(settings, path: str) -> dict[int, list[str]]:
-    return dict(query(settings, "SELECT row_number, reasons FROM restricted.quarantined_rows "
-                                "WHERE file_path = ? ORDER BY row_number", [path]))
+    return dict(
+        query(
+            settings,
+            "SELECT row_number, reasons FROM restricted.quarantined_rows "
+            "WHERE file_path = ? ORDER BY row_number",
+            [path],
+        )
+    )
 
 
 def _unreadable(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
@@ -63,9 +73,13 @@ def _unreadable(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
 def test_item1_cr_only_unreadable_and_good_file_in_one_folder(settings, monkeypatch):
     """The CR-only file loads (its line endings are read), the unreadable one is a rejected
     ledger row naming file, cause and fix, and the good file loads: no exception escapes."""
-    write_export(settings, "surveys/responses_cr.csv",
-                 (HEADER + "c1;nps;9;0042;2024-03-02;\rc2;nps;3;0043;2024-03-03;\r").replace(
-                     "\n", "\r").encode())
+    write_export(
+        settings,
+        "surveys/responses_cr.csv",
+        (HEADER + "c1;nps;9;0042;2024-03-02;\rc2;nps;3;0043;2024-03-03;\r")
+        .replace("\n", "\r")
+        .encode(),
+    )
     locked = write_export(settings, "surveys/responses_locked.csv", HEADER + "x;csat;5;1;;\n")
     _unreadable(monkeypatch, locked)
 
@@ -133,8 +147,7 @@ def test_item2_a_different_key_is_refused_too(settings):
 # Item 4 -------------------------------------------------------------------------------------
 
 
-def test_item4_links_outside_the_landing_folder_and_dangling_links_are_rejected(
-        settings, tmp_path):
+def test_item4_links_outside_the_landing_folder_and_dangling_links_are_rejected(settings, tmp_path):
     secret = tmp_path / "outside" / "passwd"
     secret.parent.mkdir()
     secret.write_text("root:x:0:0:TOP-SECRET-LINE\n")
@@ -158,21 +171,29 @@ def test_item4_links_outside_the_landing_folder_and_dangling_links_are_rejected(
 
 
 def _reviews_mapping(platform_sql: str) -> dict[str, str]:
-    return {"reviews": MAPPINGS["reviews"].replace(
-        'platform: {sql: "lower(\\"Source\\")"}', f"platform: {{sql: {platform_sql}}}")}
+    return {
+        "reviews": MAPPINGS["reviews"].replace(
+            'platform: {sql: "lower(\\"Source\\")"}', f"platform: {{sql: {platform_sql}}}"
+        )
+    }
 
 
-@pytest.mark.parametrize("expression, problem", [
-    ("\"(SELECT content FROM read_text('/etc/passwd'))\"", "subquery"),
-    ("\"'x'; COPY (SELECT 1) TO '{out}'\"", "statement"),
-    ("\"content FROM read_text('/etc/passwd')\"", "FROM"),
-    ('"$pseudonym_ipad"', "parameter"),
-])
-def test_item5_mapping_sql_must_be_one_expression(isolated_settings, tmp_path, monkeypatch,
-                                                  expression, problem):
+@pytest.mark.parametrize(
+    "expression, problem",
+    [
+        ("\"(SELECT content FROM read_text('/etc/passwd'))\"", "subquery"),
+        ("\"'x'; COPY (SELECT 1) TO '{out}'\"", "statement"),
+        ("\"content FROM read_text('/etc/passwd')\"", "FROM"),
+        ('"$pseudonym_ipad"', "parameter"),
+    ],
+)
+def test_item5_mapping_sql_must_be_one_expression(
+    isolated_settings, tmp_path, monkeypatch, expression, problem
+):
     out = tmp_path / "written.csv"
-    settings = with_mappings(tmp_path, monkeypatch,
-                             _reviews_mapping(expression.replace("{out}", str(out))))
+    settings = with_mappings(
+        tmp_path, monkeypatch, _reviews_mapping(expression.replace("{out}", str(out)))
+    )
     write_export(settings, "reviews/google.csv", EXPORTS["reviews/google.csv"])
     with duckdb.connect(str(settings.build_db)) as con, pytest.raises(MappingError) as error:
         ingest_source(con, settings, "reviews")
@@ -196,19 +217,26 @@ def test_item5_expressions_run_without_access_outside_the_pipeline_folders(setti
 
 
 def test_item6_mixed_line_endings_load(settings):
-    body = ("m1;csat;5;1;2024-03-01;a\r\nm2;csat;4;1;2024-03-02;\"two\nlines\"\n"
-            "m3;csat;3;1;2024-03-03;c\rm4;csat;2;1;2024-03-04;d\r\n")
-    write_export(settings, "surveys/responses_mixed.csv", (HEADER.replace("\n", "\r\n") + body
-                                                           ).encode())
+    body = (
+        'm1;csat;5;1;2024-03-01;a\r\nm2;csat;4;1;2024-03-02;"two\nlines"\n'
+        "m3;csat;3;1;2024-03-03;c\rm4;csat;2;1;2024-03-04;d\r\n"
+    )
+    write_export(
+        settings, "surveys/responses_mixed.csv", (HEADER.replace("\n", "\r\n") + body).encode()
+    )
     ingest_all(settings)
     assert _ledger(settings, "surveys/responses_mixed.csv")[:3] == ("loaded", 4, 0)
-    assert query(settings, "SELECT comment FROM raw.survey_responses WHERE response_id = 'm2'"
-                 ) == [("two\nlines",)]
+    assert query(settings, "SELECT comment FROM raw.survey_responses WHERE response_id = 'm2'") == [
+        ("two\nlines",)
+    ]
 
 
 def test_item6_nul_after_a_closing_quote_is_quarantined_as_nul(settings):
-    write_export(settings, "surveys/responses_nul.csv",
-                 (HEADER + 'z1;csat;5;1;2024-03-01;"ok"\0\nz2;csat;4;1;2024-03-02;fine\n').encode())
+    write_export(
+        settings,
+        "surveys/responses_nul.csv",
+        (HEADER + 'z1;csat;5;1;2024-03-01;"ok"\0\nz2;csat;4;1;2024-03-02;fine\n').encode(),
+    )
     ingest_all(settings)
     assert _ledger(settings, "surveys/responses_nul.csv")[:3] == ("loaded", 1, 1)
     (reason,) = _reasons(settings, "surveys/responses_nul.csv")[1]
@@ -217,14 +245,20 @@ def test_item6_nul_after_a_closing_quote_is_quarantined_as_nul(settings):
 
 def test_item6_long_fields_load_up_to_the_documented_limit(settings, monkeypatch):
     long_text = "x" * (3 << 20)  # over DuckDB's default 2 MB line limit
-    write_export(settings, "surveys/responses_long.csv",
-                 HEADER + f"L1;csat;5;1;2024-03-01;{long_text}\nL2;csat;4;1;2024-03-02;b\n")
+    write_export(
+        settings,
+        "surveys/responses_long.csv",
+        HEADER + f"L1;csat;5;1;2024-03-01;{long_text}\nL2;csat;4;1;2024-03-02;b\n",
+    )
     ingest_all(settings)
     assert _ledger(settings, "surveys/responses_long.csv")[:3] == ("loaded", 2, 0)
 
     monkeypatch.setattr(reader_module, "MAX_LINE_BYTES", 1 << 20)
-    write_export(settings, "surveys/responses_longer.csv",
-                 HEADER + f"L3;csat;5;1;2024-03-01;{long_text}\nL4;csat;4;1;2024-03-02;b\n")
+    write_export(
+        settings,
+        "surveys/responses_longer.csv",
+        HEADER + f"L3;csat;5;1;2024-03-01;{long_text}\nL4;csat;4;1;2024-03-02;b\n",
+    )
     ingest_all(settings)
     assert _ledger(settings, "surveys/responses_longer.csv")[:3] == ("loaded", 1, 1)
     (reason,) = _reasons(settings, "surveys/responses_longer.csv")[1]
@@ -235,7 +269,7 @@ def test_item6_long_fields_load_up_to_the_documented_limit(settings, monkeypatch
 
 
 def test_item8_yaml_errors_give_line_and_column(isolated_settings, tmp_path, monkeypatch):
-    broken = textwrap.dedent(MAPPINGS["surveys"]).replace("delimiter: \";\"", "delimiter: [\";\"")
+    broken = textwrap.dedent(MAPPINGS["surveys"]).replace('delimiter: ";"', 'delimiter: [";"')
     settings = with_mappings(tmp_path, monkeypatch, {"surveys": broken})
     with duckdb.connect(str(settings.build_db)) as con, pytest.raises(MappingError) as error:
         ingest_source(con, settings, "surveys", contract=load_contract())
@@ -247,15 +281,21 @@ def test_item8_yaml_errors_give_line_and_column(isolated_settings, tmp_path, mon
 
 
 def test_item9_nested_json_and_nul_values_are_quarantined_with_reasons(settings):
-    write_export(settings, "crm/tickets_odd.jsonl",
-                 '{"ticket_id": "t1", "customer": "1", "channel": "chat", '
-                 '"agent": {"id": "A7", "name": "Sam"}, "opened": "2024-03-01T09:00:00"}\n'
-                 '{"ticket_id": "t2", "customer": "1", "channel": "chat\\u0000", "agent": "A8", '
-                 '"opened": "2024-03-01T09:00:00"}\n'
-                 '{"ticket_id": "t3", "customer": "1", "channel": "chat", "agent": "A8", '
-                 '"opened": "2024-03-01T09:00:00", "extra": {"nested": "but unused"}}\n')
-    write_export(settings, "surveys/responses_nulq.csv",
-                 (HEADER + 'q1;csat;5;1;2024-03-01;"a\0b"\n').encode())
+    write_export(
+        settings,
+        "crm/tickets_odd.jsonl",
+        '{"ticket_id": "t1", "customer": "1", "channel": "chat", '
+        '"agent": {"id": "A7", "name": "Sam"}, "opened": "2024-03-01T09:00:00"}\n'
+        '{"ticket_id": "t2", "customer": "1", "channel": "chat\\u0000", "agent": "A8", '
+        '"opened": "2024-03-01T09:00:00"}\n'
+        '{"ticket_id": "t3", "customer": "1", "channel": "chat", "agent": "A8", '
+        '"opened": "2024-03-01T09:00:00", "extra": {"nested": "but unused"}}\n',
+    )
+    write_export(
+        settings,
+        "surveys/responses_nulq.csv",
+        (HEADER + 'q1;csat;5;1;2024-03-01;"a\0b"\n').encode(),
+    )
     ingest_all(settings)
 
     assert _ledger(settings, "crm/tickets_odd.jsonl")[:3] == ("loaded", 1, 2)
@@ -264,8 +304,10 @@ def test_item9_nested_json_and_nul_values_are_quarantined_with_reasons(settings)
     assert "NUL" in reasons[2][0]
     assert query(settings, "SELECT interaction_id FROM raw.interactions") == [("t3",)]
     assert _ledger(settings, "surveys/responses_nulq.csv")[:3] == ("loaded", 0, 1)
-    assert query(settings, "SELECT count(*) FROM raw.survey_responses "
-                           "WHERE contains(coalesce(comment, ''), chr(0))") == [(0,)]
+    assert query(
+        settings,
+        "SELECT count(*) FROM raw.survey_responses WHERE contains(coalesce(comment, ''), chr(0))",
+    ) == [(0,)]
 
 
 def test_item2_rotate_key_rekeys_every_pseudonym_in_one_transaction(settings):
@@ -292,11 +334,15 @@ def test_item2_rotate_key_rekeys_every_pseudonym_in_one_transaction(settings):
     assert report.pseudonyms == 5 and settings.key_file.read_bytes() == b"k" * 32
     assert sorted(query(settings, "SELECT employee_id, agent_id FROM raw.employees")) == sorted(
         (new.pseudonymize("employee", e), new.pseudonymize("agent", a))
-        for e, a in zip(("E1001", "E1002"), ("A7", "A8"), strict=True))
-    assert query(settings, "SELECT count(*) FROM raw.pulse_surveys p JOIN raw.employees e "
-                           "USING (employee_id)") == [(2,)]  # E1003 is in no employee file
-    assert query(settings, "SELECT count(*) FROM raw.interactions i JOIN raw.employees e "
-                           "USING (agent_id)") == [(2,)]
+        for e, a in zip(("E1001", "E1002"), ("A7", "A8"), strict=True)
+    )
+    assert query(
+        settings,
+        "SELECT count(*) FROM raw.pulse_surveys p JOIN raw.employees e USING (employee_id)",
+    ) == [(2,)]  # E1003 is in no employee file
+    assert query(
+        settings, "SELECT count(*) FROM raw.interactions i JOIN raw.employees e USING (agent_id)"
+    ) == [(2,)]
     assert table_rows(settings) == {**before, "ingest.pseudonym_key": 2}
     write_export(settings, "hr/employees_3.csv", EXPORTS["hr/employees.csv"])
     ingest_all(settings)  # the new key is accepted, and the same ids get the same pseudonyms

@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import time
 
 import dagster as dg
 import duckdb
 import pytest
 from ingest_kit import MAPPINGS, with_mappings, write_export
-from quality_kit import MART_KEYS, gated_assets, publication_log, run_gated, start, write_build_db
+from quality_kit import MART_KEYS, publication_log, run_gated, start, write_build_db
 
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import (
@@ -45,13 +44,10 @@ def test_item3_two_concurrent_runs_publish_only_what_their_gate_checked(
 ) -> None:
     write_build_db(isolated_settings)
     marker = tmp_path / "a_passed_its_gate"
-    first = start("run", "--variant", "a", "--hold-before-publish", "4", "--marker", str(marker))
-    deadline = time.monotonic() + 300
-    while not marker.exists():
-        assert first.poll() is None and time.monotonic() < deadline, "run A never reached its gate"
-        time.sleep(0.1)
-    # Run B starts while A has passed its gate and not yet published: B rewrites the marts.
-    second = start("run", "--variant", "b")
+    first = start("run", "--variant", "a", "--hold-before-publish", "3", "--marker", str(marker))
+    # Run B starts its run once A has passed its gate and not yet published: B's build rewrites
+    # the marts in that window unless it waits for A.
+    second = start("run", "--variant", "b", "--start-after", str(marker))
     assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0
 
     log = publication_log(isolated_settings.serving_db)
@@ -60,13 +56,17 @@ def test_item3_two_concurrent_runs_publish_only_what_their_gate_checked(
         for version, run_id in ((row[0], row[2]) for row in log):
             gate = run_mart_fingerprints(instance, run_id)
             published = _published_fingerprints(
-                isolated_settings.versions_dir / f"empathy_v{version:04d}.duckdb")
+                isolated_settings.versions_dir / f"empathy_v{version:04d}.duckdb"
+            )
             assert set(gate) == {key.path[-1] for key in MART_KEYS}
             for table, prints in gate.items():
                 assert prints == {published[table]}, (version, table)
-    assert _published_fingerprints(isolated_settings.versions_dir / "empathy_v0001.duckdb")[
-        "fct_csat"] != _published_fingerprints(
-        isolated_settings.versions_dir / "empathy_v0002.duckdb")["fct_csat"]
+    assert (
+        _published_fingerprints(isolated_settings.versions_dir / "empathy_v0001.duckdb")["fct_csat"]
+        != _published_fingerprints(isolated_settings.versions_dir / "empathy_v0002.duckdb")[
+            "fct_csat"
+        ]
+    )
 
 
 def test_item3_publication_refuses_marts_changed_after_the_gate(
@@ -111,8 +111,9 @@ def test_item7_one_recent_review_does_not_make_the_survey_marts_stale(
     write_build_db(isolated_settings)  # survey marts end in February 2024
     yesterday = dt.date.today() - dt.timedelta(days=1)
     with duckdb.connect(str(isolated_settings.build_db)) as con:
-        con.execute("CREATE TABLE marts.fct_review_signals AS SELECT ?::DATE AS period_start",
-                    [yesterday])
+        con.execute(
+            "CREATE TABLE marts.fct_review_signals AS SELECT ?::DATE AS period_start", [yesterday]
+        )
     result = run_gated()
     failed = [e.asset_check_key.name for e in result.get_asset_check_evaluations() if not e.passed]
     assert result.success, failed
@@ -122,15 +123,22 @@ def test_item7_one_recent_review_does_not_make_the_survey_marts_stale(
 # Item 8 -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("error", "transient"), [
-    (duckdb.IOException('Could not set lock on file "build.duckdb": Conflicting lock is held'),
-     True),
-    (OSError(5, "Input/output error"), True),
-    (TimeoutError("timed out"), True),
-    (ValueError("could not parse 'x' as a date"), False),
-    (duckdb.ConversionException("Could not convert string 'x' to INT32"), False),
-    (KeyError("mapping"), False),
-])
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (
+            duckdb.IOException(
+                'Could not set lock on file "build.duckdb": Conflicting lock is held'
+            ),
+            True,
+        ),
+        (OSError(5, "Input/output error"), True),
+        (TimeoutError("timed out"), True),
+        (ValueError("could not parse 'x' as a date"), False),
+        (duckdb.ConversionException("Could not convert string 'x' to INT32"), False),
+        (KeyError("mapping"), False),
+    ],
+)
 def test_item8_only_locks_and_io_errors_are_transient(error: Exception, transient: bool) -> None:
     assert is_transient(error) is transient
 
@@ -155,8 +163,11 @@ def _counting_job(error: Exception, failures: int) -> tuple[dg.JobDefinition, li
 def test_item8_writer_steps_retry_locks_but_not_bad_data_or_configuration() -> None:
     job, attempts = _counting_job(duckdb.IOException("Could not set lock on file"), 2)
     assert job.execute_in_process(raise_on_error=False).success and len(attempts) == 3
-    for error in (ValueError("bad data"), duckdb.CatalogException("no such column"),
-                  RuntimeError("wrong key")):
+    for error in (
+        ValueError("bad data"),
+        duckdb.CatalogException("no such column"),
+        RuntimeError("wrong key"),
+    ):
         job, attempts = _counting_job(error, 9)
         assert not job.execute_in_process(raise_on_error=False).success
         assert len(attempts) == 1, error
@@ -165,10 +176,14 @@ def test_item8_writer_steps_retry_locks_but_not_bad_data_or_configuration() -> N
 def test_item8_every_writer_step_has_the_transient_retry_policy() -> None:
     from orchestration.definitions import defs
 
-    writers = [node for node in defs.resolve_asset_graph().asset_nodes
-               if WRITER_POOL in (node.pools or set())]
-    without = sorted({n.key.to_user_string() for n in writers
-                      if n.assets_def.op.retry_policy is None})
+    writers = [
+        node
+        for node in defs.resolve_asset_graph().asset_nodes
+        if WRITER_POOL in (node.pools or set())
+    ]
+    without = sorted(
+        {n.key.to_user_string() for n in writers if n.assets_def.op.retry_policy is None}
+    )
     assert not without, without
 
 
@@ -199,8 +214,10 @@ def test_item8_failed_run_records_keep_the_whole_cause_chain_scrubbed(
     @dg.op
     def dbt_build() -> None:
         try:
-            raise ValueError("dbt: Database Error in model fct_csat (models/marts/fct_csat.sql)\n"
-                             "  Conversion Error: Could not convert 'Jane Doe' to INT32")
+            raise ValueError(
+                "dbt: Database Error in model fct_csat (models/marts/fct_csat.sql)\n"
+                "  Conversion Error: Could not convert 'Jane Doe' to INT32"
+            )
         except ValueError as exc:
             with only_transient_retried():
                 raise RuntimeError("dbt build failed; mail jane@example.com") from exc

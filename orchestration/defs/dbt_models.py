@@ -130,8 +130,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterat
 
 def _mart_fingerprints(context: dg.AssetExecutionContext, build_db: Path) -> Iterator[Any]:
     """What dbt left in each mart it built: publication must publish exactly that."""
-    marts = {key.path[-1]: key for key in context.selected_asset_keys
-             if key.path[0] == MARTS_SCHEMA}
+    marts = {
+        key.path[-1]: key for key in context.selected_asset_keys if key.path[0] == MARTS_SCHEMA
+    }
     if not marts:
         return
     with duckdb.connect(str(build_db), read_only=True) as con:

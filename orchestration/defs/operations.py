@@ -76,7 +76,7 @@ _LONG_NUMBER = re.compile(r"\+?\d[\d ()./-]{6,}\d")
 
 
 def scrub_error(message: str | None, limit: int = 2000) -> str:
-    """An error message (every line, joined by " | "), with quoted literals, emails and long numbers removed.
+    """An error message (all lines, joined by " | "), without quoted literals, emails, numbers.
 
     Database and parser errors quote the offending value ("could not convert 'Jane' ..."):
     the record keeps what went wrong, never the value. File names and dbt's error text stay.

@@ -45,9 +45,15 @@ def expression_problem(sql: str) -> str | None:
     if node.get("type") != "SELECT_NODE" or len(node.get("select_list", [])) != 1:
         return "it must be exactly one expression (no list of values)"
     from_table = node.get("from_table") or {}
-    if from_table.get("type") != "EMPTY" or any(node.get(k) for k in _EMPTY_CLAUSES) or (
-            node.get("group_expressions") or node.get("modifiers")
-            or (node.get("cte_map") or {}).get("map")):
+    if (
+        from_table.get("type") != "EMPTY"
+        or any(node.get(k) for k in _EMPTY_CLAUSES)
+        or (
+            node.get("group_expressions")
+            or node.get("modifiers")
+            or (node.get("cte_map") or {}).get("map")
+        )
+    ):
         return "it must be an expression only (no FROM, WHERE, GROUP BY, ORDER BY, LIMIT or WITH)"
     for found in _nodes(node["select_list"]):
         what = _FORBIDDEN_CLASSES.get(found.get("class", ""))

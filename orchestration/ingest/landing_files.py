@@ -15,22 +15,52 @@ from collections.abc import Iterator
 from pathlib import Path
 
 _CHUNK = 1 << 20
+_PREFIX = ".normalised-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_scratch(scratch: Path) -> list[Path]:
+    """Remove normalised copies left by a process that was killed (its pid is in the name)."""
+    if not scratch.is_dir():
+        return []
+    stale = []
+    for path in scratch.glob(f"{_PREFIX}*"):
+        pid = path.name[len(_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+            stale.append(path)
+    return stale
 
 
 def link_problem(path: Path, landing_dir: Path, label: str) -> str | None:
     """Why `path` may not be read (a rejection message naming the fix), or None when it may."""
     if not path.exists():
-        return (f"{label}: the file is a symbolic link whose target does not exist (dangling "
-                "link). Copy the export itself into the landing folder, or remove the link.")
+        return (
+            f"{label}: the file is a symbolic link whose target does not exist (dangling "
+            "link). Copy the export itself into the landing folder, or remove the link."
+        )
     try:
         path.resolve(strict=True).relative_to(landing_dir.resolve(strict=True))
     except ValueError:
-        return (f"{label}: the file is a symbolic link (or inside a linked folder) that leads "
-                "outside the landing folder, which is never read. Copy the export itself into "
-                "the landing folder.")
+        return (
+            f"{label}: the file is a symbolic link (or inside a linked folder) that leads "
+            "outside the landing folder, which is never read. Copy the export itself into "
+            "the landing folder."
+        )
     except OSError as exc:
-        return (f"{label}: the link cannot be followed ({exc.strerror or type(exc).__name__}). "
-                "Copy the export itself into the landing folder.")
+        return (
+            f"{label}: the link cannot be followed ({exc.strerror or type(exc).__name__}). "
+            "Copy the export itself into the landing folder."
+        )
     return None
 
 
@@ -55,7 +85,7 @@ def readable_copy(path: Path, line_endings: str, eight_bit: bool, scratch: Path)
         yield path
         return
     scratch.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".normalised-", suffix=path.suffix, dir=scratch)
+    fd, name = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=path.suffix, dir=scratch)
     os.close(fd)
     copy = Path(name)
     try:

@@ -9,7 +9,7 @@ import duckdb
 from orchestration.errors import is_transient
 from orchestration.ingest.checked_rows import CHECKED_TABLE, check_rows
 from orchestration.ingest.contract import Contract, EntitySpec, load_contract
-from orchestration.ingest.landing_files import link_problem
+from orchestration.ingest.landing_files import clean_scratch, link_problem
 from orchestration.ingest.ledger import (
     FileFingerprint,
     earlier_outcome,
@@ -224,6 +224,7 @@ def ingest_source(
     if not mappings or not settings.landing_dir.is_dir():
         return []
     scratch = settings.build_db.parent / ".ingest-scratch"
+    clean_scratch(scratch)
     restrict_file_access(con, [settings.landing_dir, scratch, settings.build_db.parent])
     return [
         ingest_file(con, path, settings.landing_dir, contract.entities[m.entity], m,

@@ -51,36 +51,63 @@ class RekeyReport:
 
 
 def _tables_of(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {f"{s}.{t}" for s, t in con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() "
-        "WHERE database_name = current_database()").fetchall()}
+    return {
+        f"{s}.{t}"
+        for s, t in con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE database_name = current_database()"
+        ).fetchall()
+    }
 
 
-def _collect(con: duckdb.DuckDBPyConnection, settings: Settings, spec: EntitySpec,
-             new: Pseudonymizer, missing: list[str]) -> int:
+def _collect(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    spec: EntitySpec,
+    new: Pseudonymizer,
+    missing: list[str],
+) -> int:
     """Add old -> new pseudonyms of one entity's loaded files to the map; files read."""
-    mappings = {m.entity: m for m in load_source_mapping(settings.mappings_dir, spec.source,
-                                                         load_contract())}
-    files = con.execute(f"SELECT DISTINCT file_hash, file_path FROM {LEDGER} "
-                        "WHERE entity = ? AND status = 'loaded'", [spec.name]).fetchall()
+    mappings = {
+        m.entity: m
+        for m in load_source_mapping(settings.mappings_dir, spec.source, load_contract())
+    }
+    files = con.execute(
+        f"SELECT DISTINCT file_hash, file_path FROM {LEDGER} "
+        "WHERE entity = ? AND status = 'loaded'",
+        [spec.name],
+    ).fetchall()
     read = 0
     for file_hash, label in files:
         path = settings.landing_dir / label
-        if spec.name not in mappings or not path.is_file() or (
-                fingerprint := fingerprint_file(path)).sha256 != file_hash:
+        if (
+            spec.name not in mappings
+            or not path.is_file()
+            or (fingerprint := fingerprint_file(path)).sha256 != file_hash
+        ):
             missing.append(label)
             continue
         mapping = mappings[spec.name]
-        staged = stage_export(con, path, label, mapping, fingerprint, keep_raw_lines=False,
-                              scratch=settings.build_db.parent / ".ingest-scratch")
+        staged = stage_export(
+            con,
+            path,
+            label,
+            mapping,
+            fingerprint,
+            keep_raw_lines=False,
+            scratch=settings.build_db.parent / ".ingest-scratch",
+        )
         map_columns(con, spec, mapping, staged, label, new)
         for col in spec.pseudonymized_columns:
             name = quote_identifier(col.name)
-            con.execute(f"""
+            con.execute(
+                f"""
                 INSERT INTO {_MAP}
                 SELECT DISTINCT r.{name}, m.{name} FROM {raw_table(spec.name)} r
                 JOIN {MAPPED_TABLE} m ON r._row_number = m._row_number
-                WHERE r._file_hash = ? AND r.{name} IS NOT NULL""", [file_hash])
+                WHERE r._file_hash = ? AND r.{name} IS NOT NULL""",
+                [file_hash],
+            )
         read += 1
     for table in (EXPORT_TABLE, MALFORMED_TABLE, MAPPED_TABLE):
         con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -94,17 +121,26 @@ def _apply(con: duckdb.DuckDBPyConnection, specs: list[EntitySpec]) -> None:
         for table in (raw_table(spec.name), pii_table(spec.name)):
             if table not in present:
                 continue
-            columns = {c for (c,) in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE schema_name || '.' || "
-                "table_name = ?", [table]).fetchall()}
+            columns = {
+                c
+                for (c,) in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE schema_name || '.' || "
+                    "table_name = ?",
+                    [table],
+                ).fetchall()
+            }
             for name in (n for n in names if n in columns):
                 column = quote_identifier(name)
-                con.execute(f"UPDATE {table} t SET {column} = m.new FROM {_MAP} m "
-                            f"WHERE t.{column} = m.old")
+                con.execute(
+                    f"UPDATE {table} t SET {column} = m.new FROM {_MAP} m WHERE t.{column} = m.old"
+                )
         patch = "{" + ", ".join(f'"{n}": null' for n in names) + "}"
-        con.execute(f"UPDATE {QUARANTINE} SET original_values = "
-                    f"json_merge_patch(original_values, '{patch}') "
-                    "WHERE entity = ? AND original_values IS NOT NULL", [spec.name])
+        con.execute(
+            f"UPDATE {QUARANTINE} SET original_values = "
+            f"json_merge_patch(original_values, '{patch}') "
+            "WHERE entity = ? AND original_values IS NOT NULL",
+            [spec.name],
+        )
     scores = f"{ENRICHMENT_SCHEMA}.text_scores"
     if scores in present:
         con.execute(f"""
@@ -147,15 +183,18 @@ def rotate_key(settings: Settings, new_key: bytes | None = None) -> RekeyReport:
                     f"SELECT count(DISTINCT {name}) FROM {raw_table(spec.name)} "
                     f"WHERE {name} IS NOT NULL AND {name} NOT IN (SELECT old FROM {_MAP})"
                 ).fetchone()[0]
-        (ambiguous,) = con.execute(f"SELECT count(*) FROM (SELECT old FROM {_MAP} GROUP BY old "
-                                   "HAVING count(DISTINCT new) > 1)").fetchone()
+        (ambiguous,) = con.execute(
+            f"SELECT count(*) FROM (SELECT old FROM {_MAP} GROUP BY old "
+            "HAVING count(DISTINCT new) > 1)"
+        ).fetchone()
         if uncovered or ambiguous:
             shown = ", ".join(sorted(set(missing))[:10]) or "none"
             raise RekeyError(
                 f"{uncovered} pseudonym(s) cannot be re-keyed because the exports they came from "
                 f"are not in the landing folder as loaded (missing or changed: {shown}); "
                 f"{ambiguous} would get two new values. Put those files back, or restore the old "
-                "key instead. Nothing was changed.")
+                "key instead. Nothing was changed."
+            )
         (count,) = con.execute(f"SELECT count(DISTINCT old) FROM {_MAP}").fetchone()
         staged_key = settings.key_file.with_name(settings.key_file.name + ".new")
         _write_key(staged_key, new_key)

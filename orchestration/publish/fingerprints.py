@@ -17,18 +17,22 @@ class MartsChanged(RuntimeError):
     """The marts differ from the ones this run's gate checked; nothing was published."""
 
 
-def mart_fingerprints(con: duckdb.DuckDBPyConnection, catalog: str, schema: str,
-                      tables: list[str] | None = None) -> dict[str, str]:
+def mart_fingerprints(
+    con: duckdb.DuckDBPyConnection, catalog: str, schema: str, tables: list[str] | None = None
+) -> dict[str, str]:
     """`table -> fingerprint` for the tables of `catalog.schema` (or only `tables`)."""
-    names = [name for (name,) in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
-        "AND NOT regexp_matches(table_name, '__dbt_(tmp|backup)$') ORDER BY table_name",
-        [catalog, schema]).fetchall()]
+    names = [
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
+            "AND NOT regexp_matches(table_name, '__dbt_(tmp|backup)$') ORDER BY table_name",
+            [catalog, schema],
+        ).fetchall()
+    ]
     wanted = names if tables is None else [n for n in names if n in set(tables)]
+    digest = 'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {}.{}."{}" t'
     return {
-        name: "{}:{}".format(*con.execute(
-            f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {catalog}.{schema}."{name}" t'
-        ).fetchone())
+        name: "{}:{}".format(*con.execute(digest.format(catalog, schema, name)).fetchone())
         for name in wanted
     }
 

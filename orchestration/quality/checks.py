@@ -96,7 +96,10 @@ def build_mart_checks(mart_keys: Iterable[dg.AssetKey]) -> dg.AssetChecksDefinit
             for table, key in key_by_table.items()
             if any(check.asset_key == key for check in selected)
         }
-        with only_transient_retried(), duckdb.connect(str(settings.build_db), read_only=True) as con:
+        with (
+            only_transient_retried(),
+            duckdb.connect(str(settings.build_db), read_only=True) as con,
+        ):
             (catalog,) = con.execute("SELECT current_database()").fetchone()
             prints = mart_fingerprints(con, catalog, MARTS_SCHEMA, list(wanted))
             outcomes = validate_marts(con, wanted)

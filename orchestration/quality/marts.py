@@ -73,11 +73,14 @@ def source_families() -> dict[str, frozenset[str]]:
 
 
 def _period_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [name for (name,) in con.execute(
-        "SELECT table_name FROM information_schema.columns "
-        "WHERE table_schema = ? AND column_name = 'period_start'",
-        [MARTS_SCHEMA],
-    ).fetchall()]
+    return [
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM information_schema.columns "
+            "WHERE table_schema = ? AND column_name = 'period_start'",
+            [MARTS_SCHEMA],
+        ).fetchall()
+    ]
 
 
 def family_of(table: str, candidates: Iterable[str]) -> list[str]:
