@@ -347,3 +347,25 @@ def test_item2_rotate_key_rekeys_every_pseudonym_in_one_transaction(settings):
     write_export(settings, "hr/employees_3.csv", EXPORTS["hr/employees.csv"])
     ingest_all(settings)  # the new key is accepted, and the same ids get the same pseudonyms
     assert query(settings, "SELECT count(DISTINCT employee_id) FROM raw.employees") == [(2,)]
+
+
+def test_item2_cli_agent_key_never_makes_a_key_and_rotate_key_is_documented(settings, capsys):
+    from orchestration.cli import main
+
+    assert main(["agent-key", "A7"]) == 2
+    assert not settings.key_file.exists()
+    assert "does not exist" in capsys.readouterr().err
+
+    write_export(settings, "hr/employees.csv", EXPORTS["hr/employees.csv"])
+    ingest_all(settings)
+    settings.key_file.unlink()
+    assert main(["rotate-key"]) == 0
+    out = capsys.readouterr().out
+    assert "re-keyed 4 pseudonyms from 1 export files in one transaction" in out
+    with duckdb.connect(str(settings.build_db)) as con:
+        ingest_source(con, settings, "hr")  # the new key is the warehouse's key now
+    assert main(["agent-key", "A7"]) == 0
+    (pseudonym,) = query(
+        settings, "SELECT agent_id FROM raw.employees WHERE team = 'Care' ORDER BY hired_at LIMIT 1"
+    )[0]
+    assert capsys.readouterr().out.strip() == pseudonym
