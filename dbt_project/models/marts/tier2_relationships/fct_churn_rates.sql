@@ -1,0 +1,81 @@
+{#- Churn rate (share of customers who churned) with its 95% Wilson interval, by grain:
+    overall, customer_segment (the business's own label, e.g. contract type), tenure_band:
+      every customer, churned by the end of the exports (population 'all_customers');
+    empathy_segment, felt_understood: customers still active at as_of, churned within the
+      outcome window after it, so the segment predates the outcome ('active_at_as_of'); for
+      undated exports (no as_of) every customer ('all_customers', not time-ordered);
+    month: customers active at the start of the month who churned during it
+      ('active_at_month_start'; needs churn dates). -#}
+{%- set churn_dated = "churned_date is not null or not is_churned" %}
+with customers as (
+    select * from {{ ref('fct_customer_value') }}
+    where is_churned is not null
+),
+
+window_ as (
+    select * from {{ ref('int_relationship_window') }}
+),
+
+months as (
+    select cast(date_month as date) as month_start
+    from (
+        {{ dbt.date_spine(
+            'month',
+            "(select " ~ dbt.date_trunc('month', 'observation_start') ~ " from " ~ ref('int_relationship_window') ~ ")",
+            "(select " ~ dbt.dateadd('month', 1, dbt.date_trunc('month', 'observation_end')) ~ " from " ~ ref('int_relationship_window') ~ ")"
+        ) }}
+    ) as spine
+),
+
+outcomes as (
+    {%- for grain, column in [('overall', "'overall'"), ('customer_segment', "coalesce(customer_segment, 'unknown')"), ('tenure_band', 'tenure_band')] %}
+    select
+        '{{ grain }}' as grain, {{ column }} as grain_value, cast(null as date) as period_start,
+        'all_customers' as population, window_.observation_start as window_start,
+        window_.observation_end as window_end, is_churned as churned
+    from customers cross join window_
+    union all
+    {%- endfor %}
+    {%- for grain, column in [('empathy_segment', 'empathy_segment'), ('felt_understood', 'felt_understood_segment')] %}
+    select
+        '{{ grain }}', {{ column }}, cast(null as date),
+        case when window_.as_of is null then 'all_customers' else 'active_at_as_of' end,
+        coalesce(window_.as_of, window_.observation_start),
+        coalesce(window_.outcome_window_end, window_.observation_end),
+        case when window_.as_of is null then is_churned else churned_in_outcome_window end
+    from customers cross join window_
+    where window_.as_of is null or is_active_at_as_of
+    union all
+    {%- endfor %}
+    select
+        'month', cast(months.month_start as {{ dbt.type_string() }}), months.month_start,
+        'active_at_month_start', months.month_start,
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'months.month_start')) }} as date),
+        customers.churned_date < cast({{ dbt.dateadd('month', 1, 'months.month_start') }} as date)
+    from customers
+    inner join months
+        on customers.first_seen_date < months.month_start
+        and (customers.churned_date is null or customers.churned_date >= months.month_start)
+    where customers.churned_date is not null or not customers.is_churned
+)
+
+select
+    outcomes.grain,
+    outcomes.grain_value,
+    outcomes.period_start,
+    outcomes.population,
+    window_.churn_definition,
+    window_.churn_inactivity_days,
+    outcomes.window_start,
+    outcomes.window_end,
+    cast(count(*) as {{ dbt.type_bigint() }}) as n_customers,
+    {{ count_where('outcomes.churned') }} as n_churned,
+    avg(case when outcomes.churned then 1.0 else 0.0 end) as churn_rate,
+    {{ wilson_low(count_where('outcomes.churned'), 'count(*)') }} as churn_rate_ci_low,
+    {{ wilson_high(count_where('outcomes.churned'), 'count(*)') }} as churn_rate_ci_high,
+    count(*) >= {{ var('min_n_reportable') }} as is_reportable
+from outcomes
+cross join window_
+group by
+    outcomes.grain, outcomes.grain_value, outcomes.period_start, outcomes.population,
+    window_.churn_definition, window_.churn_inactivity_days, outcomes.window_start, outcomes.window_end
