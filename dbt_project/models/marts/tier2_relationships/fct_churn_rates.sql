@@ -5,7 +5,7 @@
       outcome window after it, so the segment predates the outcome ('active_at_as_of'); for
       undated exports (no as_of) every customer ('all_customers', not time-ordered);
     month: customers active at the start of the month who churned during it
-      ('active_at_month_start'; needs churn dates). -#}
+      ('active_at_month_start'; needs churn dates; up to 1,000 months). -#}
 {%- set churn_dated = "churned_date is not null or not is_churned" %}
 with customers as (
     select * from {{ ref('fct_customer_value') }}
@@ -16,15 +16,27 @@ window_ as (
     select * from {{ ref('int_relationship_window') }}
 ),
 
+digits as (
+    {%- for d in range(10) %}
+    select {{ d }} as d{% if not loop.last %} union all{% endif %}
+    {%- endfor %}
+),
+
+{%- set first_month = dbt.date_trunc('month', 'window_.observation_start') %}
+{%- set month_n = dbt.dateadd('month', 'offsets.n', first_month) %}
+
+offsets as (
+    select units.d + 10 * tens.d + 100 * hundreds.d as n
+    from digits as units
+    cross join digits as tens
+    cross join digits as hundreds
+),
+
 months as (
-    select cast(date_month as date) as month_start
-    from (
-        {{ dbt.date_spine(
-            'month',
-            "(select " ~ dbt.date_trunc('month', 'observation_start') ~ " from " ~ ref('int_relationship_window') ~ ")",
-            "(select " ~ dbt.dateadd('month', 1, dbt.date_trunc('month', 'observation_end')) ~ " from " ~ ref('int_relationship_window') ~ ")"
-        ) }}
-    ) as spine
+    select cast({{ month_n }} as date) as month_start
+    from offsets
+    cross join window_
+    where {{ month_n }} <= window_.observation_end
 ),
 
 outcomes as (
