@@ -22,7 +22,8 @@ UNDERSTOOD = (
 )
 UNRESOLVED_TECHNICAL = (
     "SELECT n_contacts, churn_rate, other_churn_rate, rate_ratio, rate_ratio_ci_low, "
-    "rate_ratio_ci_high, churn_rate_ci_low, churn_rate_ci_high FROM marts.fct_churn_after_contact "
+    "rate_ratio_ci_high, churn_rate_ci_low, churn_rate_ci_high, is_significant "
+    "FROM marts.fct_churn_after_contact "
     "WHERE grain = 'interaction_type_resolution' AND grain_value = 'technical, unresolved'"
 )
 
@@ -50,7 +51,7 @@ def test_churn_is_higher_after_unresolved_technical_contacts(planted: Warehouse)
     assert round(row["other_churn_rate"], 4) == truth["other_rate"]
     assert row["churn_rate_ci_low"] <= truth["exposed_rate"] <= row["churn_rate_ci_high"]
     assert row["rate_ratio_ci_low"] <= truth["rate_ratio"] <= row["rate_ratio_ci_high"]
-    assert row["rate_ratio_ci_low"] > 1
+    assert row["rate_ratio_ci_low"] > 1 and row["is_significant"]
 
 
 def test_churn_by_segment_and_kpis_carry_intervals(planted: Warehouse) -> None:
@@ -83,3 +84,5 @@ def test_without_planted_effects_no_significant_difference(unplanted: Warehouse)
     assert cltv["ratio_ci_low"] <= 1 <= cltv["ratio_ci_high"]
     assert cltv["difference_ci_low"] <= 0 <= cltv["difference_ci_high"]
     assert churn["rate_ratio_ci_low"] <= 1 <= churn["rate_ratio_ci_high"]
+    significant = "SELECT count(*) FROM marts.fct_churn_after_contact WHERE is_significant"
+    assert unplanted.query(significant) == [(0,)]

@@ -5,7 +5,9 @@
     Churned = the customer's churn time (int_customer_lifecycle) after the contact opened and
     within the window. Each group is compared with all other contacts: rate ratio with its
     95% Katz log interval, difference with its 95% Wald interval. Contacts of one customer are
-    treated as independent observations (see DECISIONLOG.md). -#}
+    treated as independent observations (see DECISIONLOG.md). p_value: two-sided z-test of the
+    log rate ratio; is_significant: Holm-Bonferroni over every group of the build at the
+    family-wise alpha of var alert_alpha (0.05). -#}
 {%- set days = var('churn_after_contact_days') | int %}
 {%- set z = z_95() %}
 with window_ as (
@@ -72,6 +74,38 @@ compared as (
             / nullif(totals.total_contacts - grouped.n_contacts, 0) as other_churn_rate
     from grouped
     cross join totals
+),
+
+tested as (
+    select
+        *,
+        case when grain <> 'overall' and n_churned > 0 and n_other_churned > 0 then
+            ln(churn_rate / other_churn_rate) / sqrt(
+                1.0 / n_churned - 1.0 / n_contacts + 1.0 / n_other_churned - 1.0 / n_other_contacts)
+        end as z_statistic
+    from compared
+),
+
+ranked as (
+    select
+        *,
+        {{ normal_two_sided_p('z_statistic') }} as p_value_raw,
+        count(z_statistic) over () as n_tests,
+        row_number() over (
+            order by case when z_statistic is null then 1 else 0 end, abs(z_statistic) desc,
+                grain, grain_value
+        ) as p_rank
+    from tested
+),
+
+holm as (
+    select
+        *,
+        min(case
+            when p_value_raw <= {{ var('alert_alpha') }} / (n_tests - p_rank + 1) then 1 else 0
+        end) over (order by p_rank rows between unbounded preceding and current row) = 1
+            and p_value_raw is not null as is_significant
+    from ranked
 )
 
 select
@@ -106,6 +140,8 @@ select
         )), 6) end as rate_ratio_ci_{{ side }},
 {%- endfor %}
     compared.n_contacts >= {{ var('min_n_reportable') }}
-        and coalesce(compared.n_other_contacts, 0) >= {{ var('min_n_reportable') }} as is_reportable
-from compared
+        and coalesce(compared.n_other_contacts, 0) >= {{ var('min_n_reportable') }} as is_reportable,
+    round(compared.p_value_raw, 6) as p_value,
+    compared.is_significant
+from holm as compared
 cross join window_
