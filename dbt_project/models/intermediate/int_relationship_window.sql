@@ -106,5 +106,7 @@ select
     n_churn_flags,
     n_orders,
     churn_definition,
-    churn_inactivity_days
+    churn_inactivity_days,
+    coalesce(churn_definition = 'non_contractual'
+        or (churn_definition = 'contractual' and n_cancellations > 0), false) as churn_is_dated
 from resolved

@@ -6,7 +6,9 @@
       undated exports (no as_of) every customer ('all_customers', not time-ordered);
     month: customers active at the start of the month who churned during it
       ('active_at_month_start'; needs churn dates; up to 1,000 months). -#}
-{%- set churn_dated = "churned_date is not null or not is_churned" %}
+{#- Without an as_of date, or without churn dates (a churned flag only), churn by segment
+    falls back to every customer, churned by the end of the exports. -#}
+{%- set undated = "(window_.as_of is null or not window_.churn_is_dated)" %}
 with customers as (
     select * from {{ ref('fct_customer_value') }}
     where is_churned is not null
@@ -51,12 +53,12 @@ outcomes as (
     {%- for grain, column in [('empathy_segment', 'empathy_segment'), ('felt_understood', 'felt_understood_segment')] %}
     select
         '{{ grain }}', {{ column }}, cast(null as date),
-        case when window_.as_of is null then 'all_customers' else 'active_at_as_of' end,
-        coalesce(window_.as_of, window_.observation_start),
-        coalesce(window_.outcome_window_end, window_.observation_end),
-        case when window_.as_of is null then is_churned else churned_in_outcome_window end
+        case when {{ undated }} then 'all_customers' else 'active_at_as_of' end,
+        case when {{ undated }} then window_.observation_start else window_.as_of end,
+        case when {{ undated }} then window_.observation_end else window_.outcome_window_end end,
+        case when {{ undated }} then is_churned else churned_in_outcome_window end
     from customers cross join window_
-    where window_.as_of is null or is_active_at_as_of
+    where {{ undated }} or is_active_at_as_of
     union all
     {%- endfor %}
     select
@@ -65,10 +67,12 @@ outcomes as (
         cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'months.month_start')) }} as date),
         customers.churned_date < cast({{ dbt.dateadd('month', 1, 'months.month_start') }} as date)
     from customers
+    cross join window_
     inner join months
         on customers.first_seen_date < months.month_start
         and (customers.churned_date is null or customers.churned_date >= months.month_start)
-    where customers.churned_date is not null or not customers.is_churned
+    where window_.churn_is_dated
+        and (customers.churned_date is not null or not customers.is_churned)
 )
 
 select
