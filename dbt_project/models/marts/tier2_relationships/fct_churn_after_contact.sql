@@ -89,7 +89,7 @@ tested as (
 ranked as (
     select
         *,
-        {{ normal_two_sided_p('z_statistic') }} as p_value_raw,
+        case when z_statistic is not null then {{ normal_two_sided_p('z_statistic') }} end as p_value_raw,
         count(z_statistic) over () as n_tests,
         row_number() over (
             order by case when z_statistic is null then 1 else 0 end, abs(z_statistic) desc,
