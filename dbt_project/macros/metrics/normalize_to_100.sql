@@ -7,8 +7,6 @@
     'nps_to_0_100': '(' ~ value ~ ' + 100.0) / 2.0',
     'net_to_0_100': '(' ~ value ~ ' + 1.0) * 50.0',
     'score_1_5_to_0_100': '(' ~ value ~ ' - 1.0) * 25.0',
-    'monthly_churn_to_annual_retention_0_100': '100.0 * power(1.0 - ' ~ value ~ ', 12)',
-    'ratio_to_0_100': '100.0 * ' ~ value ~ ' / (1.0 + ' ~ value ~ ')',
 } -%}
 case {{ rule }}
 {%- for name, expression in rules.items() %}
