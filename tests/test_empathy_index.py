@@ -10,6 +10,7 @@ here the real models run on a copy of the demo warehouse whose KPI values are al
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import subprocess
@@ -25,7 +26,12 @@ pytestmark = pytest.mark.slow
 
 INDEX_MODELS = ("fct_empathy_index_components", "fct_empathy_index", "fct_empathy_index_changes")
 THINNED = ("csat_top2_share", "nps", "ces_easy_share", "net_sentiment", "empathy_language_ratio")
-DROPPED = ("csat_top2_share", "nps")  # 50% of the weight
+DROPPED = ("csat_top2_share", "nps")  # 0.5 of the configured weight
+
+
+def _component_weights() -> dict[str, float]:
+    with (DBT_PROJECT_DIR / "seeds" / "empathy_index_components.csv").open(newline="") as handle:
+        return {row["component"]: float(row["weight"]) for row in csv.DictReader(handle)}
 
 
 def _contributions(con: duckdb.DuckDBPyConnection, period: str) -> list[tuple[str, float]]:
@@ -125,7 +131,9 @@ def test_coverage_below_the_floor_publishes_no_value(altered: dict) -> None:
     assert altered["bases"][f"{ninth}:nps"] == "carried_forward"  # within three months
     value, status, reason, _ = altered["after"][tenth]
     assert (value, status) == (None, "not_enough_data")
-    assert "coverage 50%" in reason and "floor of 70%" in reason
+    weights = _component_weights()
+    dropped = sum(weights[c] for c in DROPPED) / sum(weights.values())
+    assert f"coverage {round(100 * (1 - dropped))}%" in reason and "floor of 70%" in reason
     assert "csat_top2_share" in reason and "nps" in reason
     assert altered["after"][eighth][0] is not None
 

@@ -16,6 +16,7 @@ import jinja2
 
 from orchestration.scorecard.accountability import Accountability, accountability
 from orchestration.scorecard.breakdowns import Breakdown, breakdowns
+from orchestration.scorecard.customer_value import CustomerValue, customer_value
 from orchestration.scorecard.footer import Footer, footer
 from orchestration.scorecard.headlines import Alert, Tier, headline_tiers, significant_alerts
 from orchestration.scorecard.index import IndexSection, index_section
@@ -37,6 +38,7 @@ class Scorecard:
     breakdowns_reason: str | None
     voice: Voice
     footer: Footer
+    customer_value: CustomerValue
     rendered_at: str
 
 
@@ -60,6 +62,7 @@ def read_scorecard(settings: Settings) -> Scorecard:
             breakdowns_reason=charts_reason,
             voice=voice(serving),
             footer=footer(serving, settings),
+            customer_value=customer_value(serving),
             rendered_at=f"{datetime.now(UTC):%d %b %Y %H:%M} UTC",
         )
 

@@ -26,7 +26,8 @@ end))
 
 {#- The ends of a component's value scale, by its rule in seeds/empathy_index_components.csv
     (`rule` is a column holding the rule's name): share_to_0_100 0..1, nps_to_0_100
-    -100..100, net_to_0_100 -1..1, score_1_5_to_0_100 1..5. An unknown rule gives null,
+    -100..100, net_to_0_100 -1..1, score_1_5_to_0_100 1..5, ratio_to_0_100 0..3 (a ratio of
+    two means; 3 and beyond scores 100). An unknown rule gives null,
     never a silent 0. A new scale is one more entry here. -#}
 {% macro scale_bound(rule, end) -%}
 {%- set bounds = {
@@ -34,6 +35,7 @@ end))
     'nps_to_0_100': (-100.0, 100.0),
     'net_to_0_100': (-1.0, 1.0),
     'score_1_5_to_0_100': (1.0, 5.0),
+    'ratio_to_0_100': (0.0, 3.0),
 } -%}
 case {{ rule }}
 {%- for name, pair in bounds.items() %}

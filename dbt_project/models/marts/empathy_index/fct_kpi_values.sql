@@ -14,6 +14,8 @@
         'positive_cues + negative_cues', customer_texts),
     ('review_rating_mean', 'fct_review_signals', 'rating_mean', 'n_rated', none),
     ('review_reply_rate', 'fct_review_signals', 'reply_rate', 'n_reviews', none),
+    ('monthly_churn_rate', 'fct_relationship_kpis', 'monthly_churn_rate', 'n_customer_months', none),
+    ('cltv_high_low_ratio', 'fct_relationship_kpis', 'cltv_high_low_ratio', 'n_cltv_customers', none),
 ] %}
 with kpi_rows as (
     {%- for kpi, mart, value, n, filter in kpis %}
