@@ -12,17 +12,8 @@ from orchestration.settings import CONTRACTS_DIR
 
 COLUMN_TYPES = ("VARCHAR", "INTEGER", "DOUBLE", "BOOLEAN", "DATE", "TIMESTAMP")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when available
-_COLUMN_KEYS = {
-    "type",
-    "required",
-    "min",
-    "max",
-    "accepted",
-    "pii",
-    "pseudonymize",
-    "text",
-    "description",
-}
+_COLUMN_KEYS = {"type", "required", "min", "max", "accepted", "pii", "pseudonymize", "text",
+                "description"}
 
 
 class ContractError(ValueError):

@@ -35,30 +35,23 @@ from orchestration.settings import Settings
 _TEMP_TABLES = (EXPORT_TABLE, MALFORMED_TABLE, MAPPED_TABLE, CHECKED_TABLE)
 
 
-def _validate(
-    spec: EntitySpec, label: str, con: duckdb.DuckDBPyConnection, validate_batch: BatchValidator
-) -> tuple[str, str]:
+def _validate(spec: EntitySpec, label: str, con: duckdb.DuckDBPyConnection,
+              validate_batch: BatchValidator) -> tuple[str, str]:
     """Run the batch validator on the valid rows: (ledger validation status, message)."""
-    frame = con.execute(
-        f"SELECT {column_list([c.name for c in spec.raw_columns])} "
-        f"FROM {CHECKED_TABLE} WHERE len(_reasons) = 0"
-    ).df()
+    frame = con.execute(f"SELECT {column_list([c.name for c in spec.raw_columns])} "
+                        f"FROM {CHECKED_TABLE} WHERE len(_reasons) = 0").df()
     verdict = validate_batch(spec.name, frame)
     if verdict.passed:
         return "passed", ""
     if verdict.blocking:
-        raise FileRejected(
-            f"{label}: its {len(frame)} valid rows failed validation "
-            f"({verdict.message}). Fix the export and drop it again; nothing "
-            "from it was loaded.",
-            validation="failed",
-        )
+        raise FileRejected(f"{label}: its {len(frame)} valid rows failed validation "
+                           f"({verdict.message}). Fix the export and drop it again; nothing "
+                           "from it was loaded.", validation="failed")
     return "warning", f"validation warning: {verdict.message}"
 
 
-def _store(
-    con: duckdb.DuckDBPyConnection, spec: EntitySpec, label: str, file_hash: str, seq: int
-) -> None:
+def _store(con: duckdb.DuckDBPyConnection, spec: EntitySpec, label: str, file_hash: str,
+           seq: int) -> None:
     """Insert valid rows into raw (and personal data into restricted), the rest into quarantine."""
     lineage = [file_hash, seq, utc_now()]
     lineage_cols = column_list([name for name, _ in LINEAGE_COLUMNS])
@@ -66,40 +59,26 @@ def _store(
     if spec.pii_columns:
         tables.append((pii_table(spec.name), list(pii_table_columns(spec))))
     for table, names in tables:
-        con.execute(
-            f"INSERT INTO {table} ({column_list(names)}, {lineage_cols}) "
-            f"SELECT {column_list(names)}, ?, _row_number, ?, ? "
-            f"FROM {CHECKED_TABLE} WHERE len(_reasons) = 0",
-            lineage,
-        )
-    con.execute(
-        f"""
+        con.execute(f"INSERT INTO {table} ({column_list(names)}, {lineage_cols}) "
+                    f"SELECT {column_list(names)}, ?, _row_number, ?, ? "
+                    f"FROM {CHECKED_TABLE} WHERE len(_reasons) = 0", lineage)
+    con.execute(f"""
         INSERT INTO {QUARANTINE}
         SELECT $seq, $hash, $path, $entity, _row_number, _reasons, _original, $now
         FROM {CHECKED_TABLE} WHERE len(_reasons) > 0
         UNION ALL
         SELECT $seq, $hash, $path, $entity, _row_number, [reason], original_values, $now
         FROM {MALFORMED_TABLE}
-    """,
-        {"seq": seq, "hash": file_hash, "path": label, "entity": spec.name, "now": lineage[2]},
-    )
+    """, {"seq": seq, "hash": file_hash, "path": label, "entity": spec.name, "now": lineage[2]})
 
 
-def _load(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    label: str,
-    spec: EntitySpec,
-    mapping: EntityMapping,
-    fingerprint: FileFingerprint,
-    seq: int,
-    pseudonymizer: Pseudonymizer,
-    validate_batch: BatchValidator | None,
-) -> tuple[FileResult, str | None]:
+def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, spec: EntitySpec,
+          mapping: EntityMapping, fingerprint: FileFingerprint, seq: int,
+          pseudonymizer: Pseudonymizer,
+          validate_batch: BatchValidator | None) -> tuple[FileResult, str | None]:
     """Stage, map, check, validate and store one file inside the caller's transaction."""
-    staged = stage_export(
-        con, path, label, mapping, fingerprint, keep_raw_lines=not spec.pseudonymized_columns
-    )
+    staged = stage_export(con, path, label, mapping, fingerprint,
+                          keep_raw_lines=not spec.pseudonymized_columns)
     mapped = map_columns(con, spec, mapping, staged, label, pseudonymizer)
     check_rows(con, spec, mapped.types, mapping.date_formats)
     validation, notes = None, []
@@ -109,25 +88,17 @@ def _load(
     _store(con, spec, label, fingerprint.sha256, seq)
     valid, invalid = con.execute(
         f"SELECT count(*) FILTER (len(_reasons) = 0), count(*) FILTER (len(_reasons) > 0) "
-        f"FROM {CHECKED_TABLE}"
-    ).fetchone()
+        f"FROM {CHECKED_TABLE}").fetchone()
     quarantined = invalid + staged.malformed
     if mapped.missing_optional:
-        notes.append(
-            "optional columns not in this file, loaded empty: " + ", ".join(mapped.missing_optional)
-        )
+        notes.append("optional columns not in this file, loaded empty: "
+                     + ", ".join(mapped.missing_optional))
     result = FileResult(
-        path=label,
-        source=spec.source,
-        entity=spec.name,
-        file_hash=fingerprint.sha256,
-        status="loaded",
-        rows_read=valid + quarantined,
-        rows_loaded=valid,
+        path=label, source=spec.source, entity=spec.name, file_hash=fingerprint.sha256,
+        status="loaded", rows_read=valid + quarantined, rows_loaded=valid,
         rows_quarantined=quarantined,
         message="; ".join([f"{valid} rows loaded, {quarantined} quarantined", *notes]),
-        ignored_columns=mapped.ignored,
-        ledger_seq=seq,
+        ignored_columns=mapped.ignored, ledger_seq=seq,
     )
     return result, validation
 
@@ -144,59 +115,37 @@ def ingest_file(
     """Ingest one export file for one entity, unless the ledger says it is already done."""
     label = path.relative_to(landing_dir).as_posix()
     fingerprint = fingerprint_file(path)
-    base = {
-        "path": label,
-        "source": spec.source,
-        "entity": spec.name,
-        "file_hash": fingerprint.sha256,
-    }
+    base = {"path": label, "source": spec.source, "entity": spec.name,
+            "file_hash": fingerprint.sha256}
     ledger_args = {"size": fingerprint.size, "mapping_hash": mapping.fingerprint}
     earlier = earlier_outcome(con, fingerprint.sha256, spec.name, label, mapping.fingerprint)
     if earlier is not None:
         status, seq, earlier_path, message = earlier
         if earlier_path == label and status == "rejected":
-            return FileResult(
-                **base, status=status, message=message, ledger_seq=seq, recorded=False
-            )
+            return FileResult(**base, status=status, message=message, ledger_seq=seq,
+                              recorded=False)
         if earlier_path == label:
-            return FileResult(
-                **base,
-                status="skipped",
-                ledger_seq=seq,
-                recorded=False,
-                message=f"already ingested (ledger seq {seq})",
-            )
-        result = FileResult(
-            **base,
-            status="skipped",
-            ledger_seq=next_seq(con),
-            message=f"same content as {earlier_path} (ledger seq {seq}); nothing new to load",
-        )
+            return FileResult(**base, status="skipped", ledger_seq=seq, recorded=False,
+                              message=f"already ingested (ledger seq {seq})")
+        result = FileResult(**base, status="skipped", ledger_seq=next_seq(con),
+                            message=f"same content as {earlier_path} (ledger seq {seq}); "
+                                    "nothing new to load")
         record_file(con, result, validation=None, started_at=utc_now(), **ledger_args)
         return result
     seq, started = next_seq(con), utc_now()
     con.begin()
     try:
-        result, validation = _load(
-            con, path, label, spec, mapping, fingerprint, seq, pseudonymizer, validate_batch
-        )
+        result, validation = _load(con, path, label, spec, mapping, fingerprint, seq,
+                                   pseudonymizer, validate_batch)
         record_file(con, result, validation=validation, started_at=started, **ledger_args)
         con.commit()
     except (FileRejected, duckdb.Error) as exc:
         con.rollback()
-        message = (
-            str(exc)
-            if isinstance(exc, FileRejected)
-            else (f"{label}: could not be loaded ({redact(exc)}); nothing from it was loaded.")
-        )
+        message = str(exc) if isinstance(exc, FileRejected) else (
+            f"{label}: could not be loaded ({redact(exc)}); nothing from it was loaded.")
         result = FileResult(**base, status="rejected", message=message, ledger_seq=seq)
-        record_file(
-            con,
-            result,
-            validation=getattr(exc, "validation", None),
-            started_at=started,
-            **ledger_args,
-        )
+        record_file(con, result, validation=getattr(exc, "validation", None),
+                    started_at=started, **ledger_args)
     for table in _TEMP_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {table}")
     return result
@@ -221,15 +170,8 @@ def ingest_source(
         return []
     pseudonymizer = Pseudonymizer.from_settings(settings)
     return [
-        ingest_file(
-            con,
-            path,
-            settings.landing_dir,
-            contract.entities[m.entity],
-            m,
-            pseudonymizer,
-            validate_batch,
-        )
+        ingest_file(con, path, settings.landing_dir, contract.entities[m.entity], m,
+                    pseudonymizer, validate_batch)
         for m in mappings
         for path in m.matching_files(settings.landing_dir)
     ]

@@ -27,17 +27,8 @@ ENCODINGS = {
     "utf16": ("utf-16", "utf-16"),
 }
 FORMATS = ("csv", "jsonl")
-_ENTITY_KEYS = {
-    "files",
-    "format",
-    "delimiter",
-    "quote",
-    "escape",
-    "encoding",
-    "date_formats",
-    "columns",
-    "description",
-}
+_ENTITY_KEYS = {"files", "format", "delimiter", "quote", "escape", "encoding", "date_formats",
+                "columns", "description"}
 
 
 class MappingError(ValueError):
@@ -98,7 +89,7 @@ def _column_source(where: str, name: str, value: object) -> ColumnSource:
         return ColumnSource(export=value)
     if isinstance(value, dict) and set(value) == {"sql"} and isinstance(value["sql"], str):
         return ColumnSource(sql=value["sql"])
-    raise _fail(where, f'column `{name}` must be an export column name or {{sql: "..."}}')
+    raise _fail(where, f"column `{name}` must be an export column name or {{sql: \"...\"}}")
 
 
 def _entity_mapping(path: Path, source: str, spec: EntitySpec, raw: object) -> EntityMapping:
@@ -122,28 +113,22 @@ def _entity_mapping(path: Path, source: str, spec: EntitySpec, raw: object) -> E
         raise _fail(where, "JSON lines files must be utf-8; convert the file or export as CSV")
     date_formats = raw.get("date_formats", [])
     if not isinstance(date_formats, list) or not all(isinstance(f, str) for f in date_formats):
-        raise _fail(where, '`date_formats:` must be a list of strptime formats like "%d/%m/%Y"')
+        raise _fail(where, "`date_formats:` must be a list of strptime formats like \"%d/%m/%Y\"")
     columns = raw.get("columns")
     if not isinstance(columns, dict) or not columns:
         raise _fail(where, "`columns:` must map canonical columns to export columns")
     known = {c.name for c in spec.columns}
     unknown_cols = sorted(set(columns) - known)
     if unknown_cols:
-        raise _fail(
-            where,
-            f"unknown canonical column(s) {unknown_cols}; "
-            f"contracts/{source}.yml lists: {sorted(known)}",
-        )
+        raise _fail(where, f"unknown canonical column(s) {unknown_cols}; "
+                           f"contracts/{source}.yml lists: {sorted(known)}")
     missing = [c.name for c in spec.columns if c.required and c.name not in columns]
     if missing:
-        raise _fail(
-            where,
-            f"required column(s) {missing} are not mapped; map each to an export "
-            'column, or to {sql: "..."} (a constant is fine)',
-        )
+        raise _fail(where, f"required column(s) {missing} are not mapped; map each to an export "
+                           "column, or to {sql: \"...\"} (a constant is fine)")
     for option in ("delimiter", "quote", "escape"):
         if option in raw and not (isinstance(raw[option], str) and len(raw[option]) == 1):
-            raise _fail(where, f'`{option}:` must be a single character, e.g. ";" or "\\t"')
+            raise _fail(where, f"`{option}:` must be a single character, e.g. \";\" or \"\\t\"")
     return EntityMapping(
         source=source,
         entity=spec.name,
@@ -155,9 +140,8 @@ def _entity_mapping(path: Path, source: str, spec: EntitySpec, raw: object) -> E
         escape=raw.get("escape"),
         encoding=encoding,
         date_formats=tuple(date_formats),
-        columns=tuple(
-            (name, _column_source(where, name, value)) for name, value in columns.items()
-        ),
+        columns=tuple((name, _column_source(where, name, value))
+                      for name, value in columns.items()),
     )
 
 
@@ -178,6 +162,5 @@ def load_source_mapping(mappings_dir: Path, source: str, contract: Contract) -> 
     unknown = sorted(set(raw["entities"]) - set(specs))
     if unknown:
         raise _fail(str(path), f"unknown entities {unknown}; {source} has {sorted(specs)}")
-    return [
-        _entity_mapping(path, source, specs[name], spec) for name, spec in raw["entities"].items()
-    ]
+    return [_entity_mapping(path, source, specs[name], spec)
+            for name, spec in raw["entities"].items()]

@@ -54,19 +54,12 @@ def _header(path: Path, label: str, mapping: EntityMapping) -> tuple[str, ...]:
     except UnicodeDecodeError as exc:
         raise _encoding_fix(label, mapping, "the header") from exc
     escape = mapping.escape if mapping.escape not in (None, mapping.quote) else None
-    reader = csv.reader(
-        io.StringIO(text),
-        delimiter=mapping.delimiter,
-        quotechar=mapping.quote,
-        escapechar=escape,
-        doublequote=escape is None,
-    )
+    reader = csv.reader(io.StringIO(text), delimiter=mapping.delimiter, quotechar=mapping.quote,
+                        escapechar=escape, doublequote=escape is None)
     raw = next(reader, [])
     if not any(name.strip() for name in raw):
-        raise FileRejected(
-            f"{label}: the file has no header row. Export it again with column "
-            "names in the first row."
-        )
+        raise FileRejected(f"{label}: the file has no header row. Export it again with column "
+                           "names in the first row.")
     names: list[str] = []
     for position, name in enumerate(raw, start=1):
         name = name.strip() or f"column{position}"
@@ -98,14 +91,8 @@ def _number_rows(con: duckdb.DuckDBPyConnection, label: str, bad_rows: str) -> N
     """)
 
 
-def _stage_csv(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    label: str,
-    mapping: EntityMapping,
-    fingerprint: FileFingerprint,
-    keep_raw_lines: bool,
-) -> StagedExport:
+def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping: EntityMapping,
+               fingerprint: FileFingerprint, keep_raw_lines: bool) -> StagedExport:
     names = _header(path, label, mapping)
     columns = "{" + ", ".join(f"{sql_literal(n)}: 'VARCHAR'" for n in names) + "}"
     escape = mapping.escape or mapping.quote
@@ -157,39 +144,27 @@ def _json_path(key: str) -> str:
     return sql_literal('$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"')
 
 
-def _stage_jsonl(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    label: str,
-    mapping: EntityMapping,
-    fingerprint: FileFingerprint,
-) -> StagedExport:
+def _stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping: EntityMapping,
+                 fingerprint: FileFingerprint) -> StagedExport:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {_PARSED} AS
         SELECT row_number() OVER () AS _ordinal, json
         FROM read_json_objects({sql_literal(str(path))}, format = 'newline_delimited',
                                ignore_errors = true)
     """)
-    bad = [
-        n
-        for (n,) in con.execute(
-            f"SELECT _ordinal FROM {_PARSED} WHERE json IS NULL OR json_type(json) <> 'OBJECT' "
-            "ORDER BY _ordinal"
-        ).fetchall()
-    ]
+    bad = [n for (n,) in con.execute(
+        f"SELECT _ordinal FROM {_PARSED} WHERE json IS NULL OR json_type(json) <> 'OBJECT' "
+        "ORDER BY _ordinal").fetchall()]
     total = con.execute(f"SELECT count(*) FROM {_PARSED}").fetchone()[0]
     if bad and bad[-1] == total and not fingerprint.ends_with_newline:
         raise FileRejected(
             f"{label}: the file is cut off: its last record ({total}) is incomplete JSON. "
             "Export it again and replace the file; nothing from it was loaded."
         )
-    keys = tuple(
-        k
-        for (k,) in con.execute(f"""
+    keys = tuple(k for (k,) in con.execute(f"""
         SELECT k FROM (SELECT _ordinal, unnest(json_keys(json)) AS k FROM {_PARSED}
                        WHERE json_type(json) = 'OBJECT')
-        GROUP BY k ORDER BY min(_ordinal), k""").fetchall()
-    )
+        GROUP BY k ORDER BY min(_ordinal), k""").fetchall())
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {MALFORMED_TABLE} AS
         SELECT _ordinal AS _row_number,
@@ -200,7 +175,7 @@ def _stage_jsonl(
     extract = ", ".join(f"json ->> {_json_path(k)} AS {quote_identifier(k)}" for k in keys)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {_PARSED} AS
-        SELECT row_number() OVER (ORDER BY _ordinal) AS _ordinal{", " + extract if extract else ""}
+        SELECT row_number() OVER (ORDER BY _ordinal) AS _ordinal{', ' + extract if extract else ''}
         FROM {_PARSED} WHERE json_type(json) = 'OBJECT' ORDER BY _ordinal
     """)
     _number_rows(con, label, f"SELECT _row_number AS n FROM {MALFORMED_TABLE}")
@@ -230,7 +205,5 @@ def stage_export(
             return _stage_jsonl(con, path, label, mapping, fingerprint)
         return _stage_csv(con, path, label, mapping, fingerprint, keep_raw_lines)
     except duckdb.Error as exc:
-        raise FileRejected(
-            f"{label}: the file cannot be read as {mapping.format} with the "
-            f"settings in {mapping.mapping_file} ({redact(exc)})."
-        ) from exc
+        raise FileRejected(f"{label}: the file cannot be read as {mapping.format} with the "
+                           f"settings in {mapping.mapping_file} ({redact(exc)}).") from exc

@@ -159,7 +159,8 @@ def _served_fingerprint(settings: Settings) -> tuple[int, str | None] | None:
         if not has_column:
             return None
         return con.execute(
-            "SELECT version, content_fingerprint FROM publication_log ORDER BY version DESC LIMIT 1"
+            "SELECT version, content_fingerprint FROM publication_log "
+            "ORDER BY version DESC LIMIT 1"
         ).fetchone()
 
 
