@@ -92,10 +92,13 @@ def test_holdout_repeat_purchases_predicted_vs_actual(summary, fit) -> None:
     assert table.loc["7+"].predicted == pytest.approx(table.loc["7+"].actual, rel=0.05)
 
 
-def test_gamma_gamma_mean_spend_is_close_to_the_published_one(summary) -> None:
+def test_gamma_gamma_parameters_are_close_to_the_published_ones(summary) -> None:
+    # Customers with a repeat purchase and a positive mean repeat spend (one has 0.00).
     repeat = summary[(summary.frequency > 0) & (summary.monetary_value > 0)]
     fit = gamma_gamma.fit(repeat.frequency, repeat.monetary_value)
+    assert len(repeat) == 9_450
+    for name, published in PUBLISHED_GG.items():
+        # Full cohort vs the 1/10 sample: within 10% each (measured: 0.4%, 3%, 3%).
+        assert getattr(fit, name) == pytest.approx(published, rel=0.10), name
     published_mean = PUBLISHED_GG["p"] * PUBLISHED_GG["gamma"] / (PUBLISHED_GG["q"] - 1)
-    # p and gamma trade off along a ridge; the mean spend p*gamma/(q-1) and q are identified.
     assert fit.population_mean == pytest.approx(published_mean, rel=0.05)
-    assert fit.q == pytest.approx(PUBLISHED_GG["q"], rel=0.15)
