@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from clv_simulation import simulate_orders
+from scipy.special import hyp2f1
 
 from orchestration.clv import bgnbd, gamma_gamma, holdout, rfm, value
 
@@ -47,6 +48,27 @@ def test_a_new_customer_is_expected_to_buy_what_the_unconditional_model_says() -
     t = np.array([1.0, 10.0, 39.0])
     new = bgnbd.conditional_expected_purchases(params, t, [0, 0, 0], [0, 0, 0], [0, 0, 0])
     assert new == pytest.approx(bgnbd.expected_purchases(params, t))
+
+
+def test_conditional_expectation_stays_finite_for_heavy_buyers() -> None:
+    # Euler's transformation of the paper's 2F1 term: same values, no overflow at x = 2,000.
+    params = (0.243, 4.414, 0.793, 2.426)
+    x, t_x, T, t = np.array([3.0, 2000.0]), np.array([20.0, 52.0]), np.array([30.0, 52.0]), 52.0
+    result = bgnbd.conditional_expected_purchases(params, t, x, t_x, T)
+    r, alpha, a, b = params
+    z = t / (alpha + T[0] + t)
+    paper = (
+        (a + b + x[0] - 1)
+        / (a - 1)
+        * (
+            1
+            - ((alpha + T[0]) / (alpha + T[0] + t)) ** (r + x[0])
+            * hyp2f1(r + x[0], b + x[0], a + b + x[0] - 1, z)
+        )
+        * bgnbd.probability_alive(params, x[:1], t_x[:1], T[:1])[0]
+    )
+    assert result[0] == pytest.approx(paper)
+    assert np.all(np.isfinite(result)) and result[1] > 100
 
 
 def test_expected_purchases_match_a_monte_carlo_of_the_process() -> None:

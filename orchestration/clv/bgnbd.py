@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy.special import betaln, expit, gammaln, hyp2f1
 
 PARAMETER_NAMES = ("r", "alpha", "a", "b")
 
@@ -126,14 +126,14 @@ def probability_alive(
     r, alpha, a, b = params
     x_, tx_, T_ = _arrays(x, t_x, T)
     repeat = x_ > 0
-    odds = np.zeros_like(x_)
+    log_odds = np.full_like(x_, -np.inf)  # no repeat purchase: alive for sure
     xr = x_[repeat]
-    odds[repeat] = np.exp(
+    log_odds[repeat] = (
         np.log(a)
         - np.log(b + xr - 1)
         + (r + xr) * (np.log(alpha + T_[repeat]) - np.log(alpha + tx_[repeat]))
     )
-    return 1.0 / (1.0 + odds)
+    return expit(-log_odds)
 
 
 def expected_purchases(params: tuple[float, float, float, float], t: ArrayLike) -> NDArray:
@@ -151,13 +151,16 @@ def conditional_expected_purchases(
     t_x: ArrayLike,
     T: ArrayLike,
 ) -> NDArray:
-    """E[Y(t) | x, t_x, T]: expected purchases in (T, T + t], equation (10)."""
+    """E[Y(t) | x, t_x, T]: expected purchases in (T, T + t], equation (10).
+
+    The paper's ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z) is rewritten with
+    Euler's transformation as (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z), the same value
+    without the overflow of the paper's form for customers with hundreds of purchases.
+    """
     r, alpha, a, b = params
     x_, tx_, T_ = _arrays(x, t_x, T)
     t_ = np.broadcast_to(np.asarray(t, dtype=float), x_.shape)
     z = t_ / (alpha + T_ + t_)
-    bracket = 1 - ((alpha + T_) / (alpha + T_ + t_)) ** (r + x_) * hyp2f1(
-        r + x_, b + x_, a + b + x_ - 1, z
-    )
+    bracket = 1 - (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x_ - 1, z)
     head = (a + b + x_ - 1) / (a - 1)
     return head * bracket * probability_alive(params, x_, tx_, T_)

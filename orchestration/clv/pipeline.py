@@ -157,8 +157,13 @@ def _fit_models(summary: pd.DataFrame, config: ClvConfig) -> tuple[_Models | Non
             f"{len(repeat)} customers with a repeat purchase; the model needs "
             f"{config.min_repeat_customers}"
         )
-    bg = bgnbd.fit(summary["frequency"], summary["recency"], summary["T"])
-    gg = gamma_gamma.fit(repeat["frequency"], repeat["monetary_value"])
+    try:
+        bg = bgnbd.fit(summary["frequency"], summary["recency"], summary["T"])
+        gg = gamma_gamma.fit(repeat["frequency"], repeat["monetary_value"])
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as error:
+        return None, f"the model could not be fitted: {error}"
+    if not all(np.isfinite([*bg.params, *gg.params])):
+        return None, "the model could not be fitted: non-finite parameters"
     gg_reason = None
     if gg.q <= 1:
         gg_reason = f"Gamma-Gamma q = {gg.q:.3g} <= 1: mean spend not defined, no value"
