@@ -71,6 +71,19 @@ def test_conditional_expectation_stays_finite_for_heavy_buyers() -> None:
     assert np.all(np.isfinite(result)) and result[1] > 100
 
 
+def test_conditional_expectation_with_a_nearly_homogeneous_dropout() -> None:
+    # a and b at the boundary (the demo's calibration fit): Euler's form fails, the paper's
+    # holds, and the value converges as a and b grow with a / (a + b) fixed.
+    huge = (1.93, 15.3, 234_408.0, 6_123_383.0)
+    large = (1.93, 15.3, 23_440.8, 612_338.3)
+    x, t_x, T = [0, 1, 5, 20], [0, 1, 5, 30], [40, 40, 40, 40]
+    result = bgnbd.conditional_expected_purchases(huge, 26.0, x, t_x, T)
+    assert np.all(np.isfinite(result)) and np.all(result > 0)
+    assert result == pytest.approx(
+        bgnbd.conditional_expected_purchases(large, 26.0, x, t_x, T), rel=0.01
+    )
+
+
 def test_expected_purchases_match_a_monte_carlo_of_the_process() -> None:
     params, t, n = (0.8, 5.0, 1.5, 3.0), 20.0, 200_000
     rng = np.random.default_rng(3)

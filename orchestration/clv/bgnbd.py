@@ -153,14 +153,22 @@ def conditional_expected_purchases(
 ) -> NDArray:
     """E[Y(t) | x, t_x, T]: expected purchases in (T, T + t], equation (10).
 
-    The paper's ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z) is rewritten with
-    Euler's transformation as (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z), the same value
-    without the overflow of the paper's form for customers with hundreds of purchases.
+    The paper's term ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z) overflows for
+    customers with hundreds of purchases; there Euler's transformation gives the same value
+    as (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z), which in turn fails for very large a and b
+    (a nearly homogeneous dropout probability). Each customer gets the form that is finite;
+    NaN only if neither is.
     """
     r, alpha, a, b = params
     x_, tx_, T_ = _arrays(x, t_x, T)
     t_ = np.broadcast_to(np.asarray(t, dtype=float), x_.shape)
     z = t_ / (alpha + T_ + t_)
-    bracket = 1 - (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x_ - 1, z)
+    with np.errstate(all="ignore"):
+        paper = ((alpha + T_) / (alpha + T_ + t_)) ** (r + x_) * hyp2f1(
+            r + x_, b + x_, a + b + x_ - 1, z
+        )
+        euler = (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x_ - 1, z)
+    term = np.where(np.isfinite(paper), paper, euler)
+    bracket = 1 - term
     head = (a + b + x_ - 1) / (a - 1)
     return head * bracket * probability_alive(params, x_, tx_, T_)

@@ -24,6 +24,9 @@ def holdout_comparison(
     predicted = bgnbd.conditional_expected_purchases(
         params, holdout_units, summary["frequency"], summary["recency"], summary["T"]
     )
+    unusable = int((~np.isfinite(predicted)).sum())
+    if unusable:
+        raise ValueError(f"holdout predictions not finite for {unusable} customers")
     frame = pd.DataFrame(
         {
             "frequency_bucket": [bucket_label(f) for f in summary["frequency"]],

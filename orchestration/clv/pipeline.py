@@ -236,9 +236,12 @@ def _calibration_rows(
     row = _fit_row("calibration", models, summary, window, reason or (models and models.gg_reason))
     if models is None:
         return [row]
-    comparison = holdout.holdout_comparison(
-        models.bg.params, summary, config.holdout_days / config.unit_days
-    )
+    try:
+        comparison = holdout.holdout_comparison(
+            models.bg.params, summary, config.holdout_days / config.unit_days
+        )
+    except ValueError as error:
+        return [{**row, "status": "not_available", "reason": str(error)}]
     rows = []
     for bucket in comparison.to_dict("records"):
         bucket_row = (
@@ -357,6 +360,12 @@ def run_clv(
         _fit_row("full_history", models, summary, (first_day, as_of, None, None), full_reason)
     )
     predictions = empty if models is None else _predictions(summary, models, config, as_of)
+    numbers = predictions[["probability_alive", "expected_purchases_12m"]].to_numpy(dtype=float)
+    unusable = int((~np.isfinite(numbers)).any(axis=1).sum())
+    if unusable:
+        full_reason = f"predictions not finite for {unusable} customers: nothing published"
+        rows[-1].update(status="not_available", reason=full_reason)
+        predictions = empty
     return _finish(predictions, rows, config, fitted_at, as_of, fingerprint, full_reason)
 
 
