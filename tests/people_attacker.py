@@ -18,6 +18,7 @@ set of contributions (answers, sheets, employees) behind every measure, then tri
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -199,7 +200,9 @@ FAMILIES = {
 }
 
 
-def published_cells(con: duckdb.DuckDBPyConnection, *, ignore_suppression: bool = False) -> list[Cell]:
+def published_cells(
+    con: duckdb.DuckDBPyConnection, *, ignore_suppression: bool = False
+) -> list[Cell]:
     """Every row of every published HR table with the contributions behind it."""
     org = Organisation(con)
     cells = []
@@ -209,8 +212,15 @@ def published_cells(con: duckdb.DuckDBPyConnection, *, ignore_suppression: bool 
             key = row.get("grain_value") or f"{row['initiative_id']}:{row['population']}"
             published = ignore_suppression or not row["is_suppressed"]
             cells.append(
-                Cell(table, f"{table}:{grain}", key, row.get("period_start"),
-                     org.members(table, row), published, row["n_people"])
+                Cell(
+                    table,
+                    f"{table}:{grain}",
+                    key,
+                    row.get("period_start"),
+                    org.members(table, row),
+                    published,
+                    row["n_people"],
+                )
             )
     return cells
 
@@ -226,12 +236,14 @@ def attack(cells: list[Cell], *, check_counts: bool = True) -> list[str]:
     by_family: dict[str, list[Cell]] = defaultdict(list)
     for cell in published:
         by_family[FAMILIES[cell.table][0]].append(cell)
-    for family, family_cells in by_family.items():
+    for _family, family_cells in by_family.items():
         measures = FAMILIES[family_cells[0].table][1]
         for cell in family_cells:
             people = len({c.person for c in cell.members})
             if check_counts and cell.n_people != people:
-                findings.append(f"{cell.table} {cell.key}: publishes n_people {cell.n_people}, has {people}")
+                findings.append(
+                    f"{cell.table} {cell.key}: publishes n_people {cell.n_people}, has {people}"
+                )
             for m in measures:
                 n = _people(cell.contributions(m), set(cell.contributions(m)))
                 if 0 < n < MIN_PEOPLE:
@@ -253,7 +265,8 @@ def attack(cells: list[Cell], *, check_counts: bool = True) -> list[str]:
                     n = _people(sa, set(sa) - covered)
                     if 0 < n < MIN_PEOPLE:
                         findings.append(
-                            f"{a.table} {a.key} minus every published {grain} in it: {m} of {n} people"
+                            f"{a.table} {a.key} minus every published {grain} in it: "
+                            f"{m} of {n} people"
                         )
     months = defaultdict(list)
     for cell in cells:
@@ -261,7 +274,7 @@ def attack(cells: list[Cell], *, check_counts: bool = True) -> list[str]:
             months[cell.grain].append(cell)
     for series in months.values():
         series.sort(key=lambda c: c.period)
-        for before, after in zip(series, series[1:], strict=False):
+        for before, after in itertools.pairwise(series):
             if not (before.published and after.published):
                 continue
             pb = {c.person for c in before.members}

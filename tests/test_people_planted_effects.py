@@ -11,7 +11,6 @@ from collections import defaultdict
 from datetime import datetime
 
 import pytest
-
 from effects_warehouse import Warehouse
 
 pytestmark = pytest.mark.slow
@@ -25,13 +24,18 @@ def _rows(warehouse: Warehouse, name: str) -> list[dict[str, str]]:
 
 
 def _teq_total(sheet: dict[str, str]) -> float:
-    return float(sum(4 - int(sheet[f"Q{i}"]) if i in REVERSED else int(sheet[f"Q{i}"])
-                     for i in range(1, 17)))  # fmt: skip
+    return float(
+        sum(4 - int(sheet[f"Q{i}"]) if i in REVERSED else int(sheet[f"Q{i}"]) for i in range(1, 17))
+    )
 
 
 def test_team_figures_match_the_ground_truth(planted: Warehouse) -> None:
-    truth = {t["team"]: t for t in planted.truth["effects"]["team_empathy_csat"]["observed"]["by_team"]}
-    teams = {r["team"]: r for r in planted.records("SELECT * FROM intermediate.int_people_team_outcomes")}
+    truth = {
+        t["team"]: t for t in planted.truth["effects"]["team_empathy_csat"]["observed"]["by_team"]
+    }
+    teams = {
+        r["team"]: r for r in planted.records("SELECT * FROM intermediate.int_people_team_outcomes")
+    }
     for team, expected in truth.items():
         assert round(teams[team]["teq_total_mean"], 4) == expected["mean_teq_total"]
         assert round(teams[team]["wellbeing_mean"], 4) == expected["mean_wellbeing"]
@@ -44,10 +48,14 @@ def test_team_correlation_recovers_the_planted_effect_with_its_interval(planted:
     link = {
         r["people_measure"]: r
         for r in planted.records(
-            "SELECT * FROM intermediate.int_people_team_link WHERE customer_measure = 'csat_top2_share'"
+            "SELECT * FROM intermediate.int_people_team_link"
+            " WHERE customer_measure = 'csat_top2_share'"
         )
     }
-    for measure, truth in (("teq_total_mean", "teq_vs_csat"), ("wellbeing_mean", "wellbeing_vs_csat")):
+    for measure, truth in (
+        ("teq_total_mean", "teq_vs_csat"),
+        ("wellbeing_mean", "wellbeing_vs_csat"),
+    ):
         row = link[measure]
         assert row["n_units"] == len(observed["by_team"]) == 4
         assert round(row["r"], 4) == observed[truth] > 0.8
@@ -59,7 +67,8 @@ def test_the_published_link_says_plainly_that_four_teams_are_too_few(planted: Wa
     link = {
         r["people_measure"]: r
         for r in planted.records(
-            "SELECT * FROM marts.fct_people_customer_link WHERE customer_measure = 'csat_top2_share'"
+            "SELECT * FROM marts.fct_people_customer_link"
+            " WHERE customer_measure = 'csat_top2_share'"
         )
     }
     wellbeing, teq = link["wellbeing_mean"], link["teq_total_mean"]
@@ -75,11 +84,17 @@ def test_the_published_link_says_plainly_that_four_teams_are_too_few(planted: Wa
 
 def test_the_per_agent_model_finds_the_effect(planted: Warehouse, unplanted: Warehouse) -> None:
     """Inside the build database, agents (not teams) are enough to see it; nothing without it."""
-    model = {r["people_measure"]: r for r in planted.records("SELECT * FROM intermediate.int_people_agent_model")}
+    model = {
+        r["people_measure"]: r
+        for r in planted.records("SELECT * FROM intermediate.int_people_agent_model")
+    }
     for row in model.values():
         assert row["n_units"] >= 15
         assert row["slope_ci_low"] > 0 and row["r_ci_low"] > 0
-    control = {r["people_measure"]: r for r in unplanted.records("SELECT * FROM intermediate.int_people_agent_model")}
+    control = {
+        r["people_measure"]: r
+        for r in unplanted.records("SELECT * FROM intermediate.int_people_agent_model")
+    }
     for row in control.values():
         assert row["r_ci_low"] <= 0 <= row["r_ci_high"]
 
@@ -89,8 +104,12 @@ def test_pulse_figures_recomputed_from_the_landing_file(planted: Warehouse) -> N
     by_month: dict[str, list[dict[str, str]]] = defaultdict(list)
     for a in answers:
         by_month[datetime.strptime(a["Date"], "%d/%m/%Y").strftime("%Y-%m-01")].append(a)
-    rows = {r["grain_value"]: r for r in planted.records(
-        "SELECT * FROM marts.fct_people_pulse WHERE grain IN ('overall', 'month')")}  # fmt: skip
+    rows = {
+        r["grain_value"]: r
+        for r in planted.records(
+            "SELECT * FROM marts.fct_people_pulse WHERE grain IN ('overall', 'month')"
+        )
+    }
     for key, group in [("overall", answers), *by_month.items()]:
         row = rows[key]
         wellbeing = [float(a["Wellbeing"]) for a in group]
@@ -109,4 +128,8 @@ def test_teq_totals_recomputed_from_the_landing_file(planted: Warehouse) -> None
     overall = planted.records("SELECT * FROM marts.fct_people_empathy WHERE grain = 'overall'")[0]
     assert overall["n_teq_total"] == len(sheets) and overall["n_teq_incomplete"] == 0
     assert overall["teq_total_mean"] == pytest.approx(sum(totals) / len(totals))
-    assert overall["teq_total_mean_ci_low"] < overall["teq_total_mean"] < overall["teq_total_mean_ci_high"]
+    assert (
+        overall["teq_total_mean_ci_low"]
+        < overall["teq_total_mean"]
+        < overall["teq_total_mean_ci_high"]
+    )

@@ -18,14 +18,19 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from effects_warehouse import Warehouse
 from people_attacker import attack, hr_tables, published_cells
 
-from effects_warehouse import Warehouse
 from orchestration.defs.dbt_models import dbt_executable
 from orchestration.ingest import ingest_source
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
-PEOPLE_MARTS = {"fct_people_pulse", "fct_people_empathy", "fct_people_attrition", "fct_people_initiatives"}
+PEOPLE_MARTS = {
+    "fct_people_pulse",
+    "fct_people_empathy",
+    "fct_people_attrition",
+    "fct_people_initiatives",
+}
 REVERSED = (2, 4, 7, 10, 11, 12, 14, 15)
 
 # team -> (department, frontline, people, well-being answer)
@@ -60,30 +65,77 @@ def write_tempting_exports(landing: Path) -> None:
         for i in range(1, size + 1):
             employee = f"E-{team}-{i}"
             left = date(2025, 1, 31) if employee == LEAVER else None
-            employees.append([employee, f"Person {team} {i}", f"P{i}", f"A-{team}-{i}", team,
-                              department, "Y" if frontline else "N", "01/01/2020", _dmy(left)])
+            employees.append(
+                [
+                    employee,
+                    f"Person {team} {i}",
+                    f"P{i}",
+                    f"A-{team}-{i}",
+                    team,
+                    department,
+                    "Y" if frontline else "N",
+                    "01/01/2020",
+                    _dmy(left),
+                ]
+            )
             for month in MONTHS:
                 if left and month > left:
                     continue
-                answers.append([f"P-{employee}-{month.month}", employee, _dmy(month), 3,
-                                wellbeing, 6 - wellbeing, 7 + (i % 4)])
+                answers.append(
+                    [
+                        f"P-{employee}-{month.month}",
+                        employee,
+                        _dmy(month),
+                        3,
+                        wellbeing,
+                        6 - wellbeing,
+                        7 + (i % 4),
+                    ]
+                )
             items = [0 if q in REVERSED else 3 for q in range(1, 17)]
             if employee == "E-Charlie-1":
                 items[0:3] = ["", "", ""]  # three blank items: incomplete
             if employee == "E-Ops-1":
                 items[5] = ""  # one blank item: prorated
             sheets.append([f"T-{employee}", employee, "15/01/2025", *items])
-    _write(landing / "hr" / "employees.csv",
-           ["Employee Number", "Name", "Preferred Name", "CRM Agent ID", "Team", "Department",
-            "Customer Facing", "Start Date", "End Date"], employees)
-    _write(landing / "hr" / "pulse_survey.csv",
-           ["Response", "Employee Number", "Date", "Job satisfaction", "Wellbeing", "Stress",
-            "Recommend as employer (0-10)"], answers)
-    _write(landing / "hr" / "teq_assessments.csv",
-           ["Assessment", "Employee Number", "Completed", *(f"Q{i}" for i in range(1, 17))], sheets)
-    _write(landing / "hr" / "initiatives.csv",
-           ["ID", "Initiative", "Type", "Start", "End", "Teams"],
-           [["INI-1", "Listening skills", "training", "10/02/2025", "12/02/2025", "Alpha"]])
+    _write(
+        landing / "hr" / "employees.csv",
+        [
+            "Employee Number",
+            "Name",
+            "Preferred Name",
+            "CRM Agent ID",
+            "Team",
+            "Department",
+            "Customer Facing",
+            "Start Date",
+            "End Date",
+        ],
+        employees,
+    )
+    _write(
+        landing / "hr" / "pulse_survey.csv",
+        [
+            "Response",
+            "Employee Number",
+            "Date",
+            "Job satisfaction",
+            "Wellbeing",
+            "Stress",
+            "Recommend as employer (0-10)",
+        ],
+        answers,
+    )
+    _write(
+        landing / "hr" / "teq_assessments.csv",
+        ["Assessment", "Employee Number", "Completed", *(f"Q{i}" for i in range(1, 17))],
+        sheets,
+    )
+    _write(
+        landing / "hr" / "initiatives.csv",
+        ["ID", "Initiative", "Type", "Start", "End", "Teams"],
+        [["INI-1", "Listening skills", "training", "10/02/2025", "12/02/2025", "Alpha"]],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -105,19 +157,35 @@ def tempting(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert all(r.status == "loaded" for r in results), [r.message for r in results]
     selection = " ".join(f"+{m}" for m in sorted(PEOPLE_MARTS))
     build = subprocess.run(
-        [dbt_executable(), "build", "--select", selection,
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
-        env={**os.environ, **env}, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            dbt_executable(),
+            "build",
+            "--select",
+            selection,
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(root / "target"),
+            "--log-path",
+            str(root / "logs"),
+        ],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
     assert build.returncode == 0, build.stdout[-4000:]
     return root / "build.duckdb"
 
 
 def _suppressed(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str | None]:
-    return dict(con.execute(
-        f"SELECT grain || ':' || grain_value, suppression_reason FROM marts.{table} "
-        "WHERE is_suppressed").fetchall())  # fmt: skip
+    return dict(
+        con.execute(
+            f"SELECT grain || ':' || grain_value, suppression_reason FROM marts.{table} "
+            "WHERE is_suppressed"
+        ).fetchall()
+    )
 
 
 def test_the_attacker_finds_nothing_in_the_tempting_export(tempting: Path) -> None:
@@ -129,9 +197,13 @@ def test_the_attacker_finds_nothing_in_the_tempting_export(tempting: Path) -> No
 def test_without_suppression_the_attacker_finds_every_trap(tempting: Path) -> None:
     """The attacker has teeth: on the same figures with nothing withheld it finds them all."""
     with duckdb.connect(str(tempting), read_only=True) as con:
-        findings = "\n".join(attack(published_cells(con, ignore_suppression=True), check_counts=False))
+        findings = "\n".join(
+            attack(published_cells(con, ignore_suppression=True), check_counts=False)
+        )
     assert "fct_people_pulse Bravo: wellbeing of 4 people" in findings  # the team of 4
-    assert "fct_people_pulse Billing minus fct_people_pulse Delta: wellbeing of 1 people" in findings
+    assert (
+        "fct_people_pulse Billing minus fct_people_pulse Delta: wellbeing of 1 people" in findings
+    )
     assert "fct_people_attrition 1-low: employee of 4 people" in findings  # the band of 4
     assert "2025-01-01 -> 2025-02-01: 1 people joined or left" in findings  # the leaver
 
@@ -142,10 +214,12 @@ def test_the_tempting_cells_are_suppressed_with_their_reasons(tempting: Path) ->
         attrition = _suppressed(con, "fct_people_attrition")
         published = con.execute(
             "SELECT n_people, wellbeing_mean FROM marts.fct_people_pulse "
-            "WHERE grain = 'department' AND grain_value = 'Billing'").fetchone()  # fmt: skip
+            "WHERE grain = 'department' AND grain_value = 'Billing'"
+        ).fetchone()
         hidden = con.execute(
             "SELECT count(*) FROM marts.fct_people_pulse WHERE is_suppressed "
-            "AND coalesce(n_people, n_answers, n_wellbeing, n_enps) IS NOT NULL").fetchone()[0]  # fmt: skip
+            "AND coalesce(n_people, n_answers, n_wellbeing, n_enps) IS NOT NULL"
+        ).fetchone()[0]
     assert pulse["team:Bravo"] == pulse["team:Echo"] == "fewer than 5 people"
     assert pulse["team:Delta"].startswith("complementary")  # Billing (6) - Delta (5) = Echo
     assert "team:Charlie" in pulse or "team:Alpha" in pulse  # Support - Alpha - Charlie = Bravo
@@ -169,16 +243,22 @@ def test_no_employee_pseudonym_is_published(planted: Warehouse) -> None:
     with duckdb.connect(str(planted.build_db), read_only=True) as con:
         columns = con.execute(
             "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = 'marts'").fetchall()  # fmt: skip
+            "WHERE table_schema = 'marts'"
+        ).fetchall()
         for table, column, data_type in columns:
             assert column not in {"employee_id", "person_id", "response_id"}, (table, column)
             if data_type == "VARCHAR":
                 found = con.execute(
-                    f'SELECT count(*) FROM marts."{table}" WHERE "{column}" LIKE \'emp\\_%\' ESCAPE \'\\\''
+                    f'SELECT count(*) FROM marts."{table}" '
+                    f"WHERE \"{column}\" LIKE 'emp\\_%' ESCAPE '\\'"
                 ).fetchone()[0]
                 assert found == 0, (table, column)
-        schemas = {r[0] for r in con.execute(
-            "SELECT table_schema FROM information_schema.tables "
-            "WHERE table_name IN ('int_people_agent_outcomes', 'int_people_agent_model', "
-            "'int_people_empathy_scored', 'int_people_pulse_answers')").fetchall()}  # fmt: skip
+        schemas = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_schema FROM information_schema.tables "
+                "WHERE table_name IN ('int_people_agent_outcomes', 'int_people_agent_model', "
+                "'int_people_empathy_scored', 'int_people_pulse_answers')"
+            ).fetchall()
+        }
     assert schemas == {"intermediate"}

@@ -25,9 +25,11 @@ RELATIVE = "hr/ibm_hr_employee_attrition.csv"
 
 pytestmark = [
     pytest.mark.realdata,
-    pytest.mark.skipif(not (REALDATA_DIR / RELATIVE).is_file(),
-                       reason=f"real exports not found at {REALDATA_DIR} (see its README)"),
-]  # fmt: skip
+    pytest.mark.skipif(
+        not (REALDATA_DIR / RELATIVE).is_file(),
+        reason=f"real exports not found at {REALDATA_DIR} (see its README)",
+    ),
+]
 
 
 def _rescaled(value: float) -> float:
@@ -53,11 +55,24 @@ def ibm(tmp_path_factory: pytest.TempPathFactory) -> tuple[duckdb.DuckDBPyConnec
         with duckdb.connect(str(settings.build_db)) as con:
             ingest_source(con, settings, "hr")
     build = subprocess.run(
-        [dbt_executable(), "build", "--select", "+fct_people_pulse +fct_people_attrition +fct_people_empathy +fct_people_initiatives",
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
-        env={**os.environ, **env}, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            dbt_executable(),
+            "build",
+            "--select",
+            "+fct_people_pulse +fct_people_attrition +fct_people_empathy +fct_people_initiatives",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(root / "target"),
+            "--log-path",
+            str(root / "logs"),
+        ],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
     assert build.returncode == 0, build.stdout[-4000:]
     with (REALDATA_DIR / RELATIVE).open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -77,7 +92,8 @@ def test_satisfaction_and_work_life_balance_by_department_and_role(ibm) -> None:
         (g, v): (n, js, wlb, suppressed)
         for g, v, n, js, wlb, suppressed in con.execute(
             "SELECT grain, grain_value, n_people, job_satisfaction_mean, wellbeing_mean, "
-            "is_suppressed FROM marts.fct_people_pulse WHERE grain IN ('overall', 'department', 'team')"
+            "is_suppressed FROM marts.fct_people_pulse"
+            " WHERE grain IN ('overall', 'department', 'team')"
         ).fetchall()
     }
     assert set(published) == set(groups)
@@ -95,19 +111,28 @@ def test_attrition_by_well_being_band_reconciles_to_the_file(ibm) -> None:
     con, rows = ibm
     bands: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
-        bands["1-low" if int(r["WorkLifeBalance"]) <= 2 else "3-high"].append(r)  # 2 -> 2.33, 3 -> 3.67
+        bands["1-low" if int(r["WorkLifeBalance"]) <= 2 else "3-high"].append(
+            r
+        )  # 2 -> 2.33, 3 -> 3.67
     published = dict(
         ((grain, value), (n, left, share))
         for grain, value, n, left, share in con.execute(
-            "SELECT grain, grain_value, n_people, n_left, attrition_share FROM marts.fct_people_attrition"
+            "SELECT grain, grain_value, n_people, n_left, attrition_share"
+            " FROM marts.fct_people_attrition"
         ).fetchall()
     )
     assert published[("overall", "overall")] == (1470, 237, pytest.approx(237 / 1470))
     assert len(rows) == 1470 and sum(r["Attrition"] == "Yes" for r in rows) == 237
     for band, members in bands.items():
         left = sum(r["Attrition"] == "Yes" for r in members)
-        assert published[("wellbeing_band", band)] == (len(members), left, pytest.approx(left / len(members)))
-    assert sum(n for (grain, _), (n, _, _) in published.items() if grain == "wellbeing_band") == 1470
+        assert published[("wellbeing_band", band)] == (
+            len(members),
+            left,
+            pytest.approx(left / len(members)),
+        )
+    assert (
+        sum(n for (grain, _), (n, _, _) in published.items() if grain == "wellbeing_band") == 1470
+    )
 
 
 def test_the_attacker_finds_nothing_in_the_ibm_export(ibm) -> None:
