@@ -7,7 +7,7 @@ it opens offline, can be mailed as one file, and prints to a clean PDF from a br
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -20,6 +20,7 @@ from orchestration.scorecard.customer_value import CustomerValue, customer_value
 from orchestration.scorecard.footer import Footer, footer
 from orchestration.scorecard.headlines import Alert, Tier, headline_tiers, significant_alerts
 from orchestration.scorecard.index import IndexSection, index_section
+from orchestration.scorecard.people import PeopleSection, people_section
 from orchestration.scorecard.serving import ServingFile
 from orchestration.scorecard.voice import Voice, voice
 from orchestration.settings import Settings
@@ -40,6 +41,7 @@ class Scorecard:
     footer: Footer
     customer_value: CustomerValue
     rendered_at: str
+    people: PeopleSection = field(default_factory=PeopleSection)
 
 
 def scorecard_dir(settings: Settings) -> Path:
@@ -64,6 +66,7 @@ def read_scorecard(settings: Settings) -> Scorecard:
             footer=footer(serving, settings),
             customer_value=customer_value(serving),
             rendered_at=f"{datetime.now(UTC):%d %b %Y %H:%M} UTC",
+            people=people_section(serving),
         )
 
 
