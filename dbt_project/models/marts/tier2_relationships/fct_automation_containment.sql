@@ -1,4 +1,3 @@
-{{ config(contract={"enforced": false}) }} {#- TEMP_NO_CONTRACT -#}
 {#- The bot's conversations (handled_by 'bot', inbound) at every grain: containment rate
     (resolved by the bot without a hand-over), escalation rate (handed over to a person),
     unresolved rate (no resolution, whoever had it last), and the share where the bot

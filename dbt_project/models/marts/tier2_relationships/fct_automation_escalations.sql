@@ -1,4 +1,3 @@
-{{ config(contract={"enforced": false}) }} {#- TEMP_NO_CONTRACT -#}
 {#- Escalation paths: bot conversations handed over to a person, by channel and by the team
     that took them over ('all' for every channel or team): how many, their share of the
     channel's escalations, how fast they were resolved (median and 90th percentile minutes

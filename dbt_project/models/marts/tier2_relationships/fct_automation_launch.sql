@@ -1,4 +1,3 @@
-{{ config(contract={"enforced": false}) }} {#- TEMP_NO_CONTRACT -#}
 {#- The change after automation was introduced: for each initiative of kind
     'automation_launch' in the HR trainings export, inbound conversations of each channel
     where a bot handled conversations after the launch (and 'all' of those channels) before

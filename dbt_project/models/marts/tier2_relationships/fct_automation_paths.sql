@@ -1,4 +1,3 @@
-{{ config(contract={"enforced": false}) }} {#- TEMP_NO_CONTRACT -#}
 {#- Inbound conversations by service path (bot_only: a bot answered and kept it;
     bot_escalated: a bot answered first and handed over to a person; human_only: a person from
     the start) at every grain: the path's share of the grain's conversations, resolution rate,

@@ -1,4 +1,3 @@
-{{ config(contract={"enforced": false}) }} {#- TEMP_NO_CONTRACT -#}
 {#- Examples of bot conversations where the bot struggled, per signal (asked_for_person,
     bot_failure, rephrased, sentiment_fell): the var('verbatims_per_group') most recent ones,
     with the masked transcript (emails, phone numbers, card numbers and staff names masked by

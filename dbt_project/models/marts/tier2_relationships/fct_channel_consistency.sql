@@ -1,4 +1,3 @@
-{{ config(contract={"enforced": false}) }} {#- TEMP_NO_CONTRACT -#}
 {#- Omnichannel consistency: for each figure of fct_channel_service, overall and by month, the
     spread across the channels where it is reportable (its own n >= var('min_n_reportable')):
     spread = highest channel value - lowest, with the two channels, and a 95% interval of that

@@ -1,4 +1,3 @@
-{{ config(contract={"enforced": false}) }} {#- TEMP_NO_CONTRACT -#}
 {#- Omnichannel service per channel ('all' for every channel together), overall and by month,
     over inbound conversations: first-response and resolution time (median with its 95%
     interval, 90th percentile, minutes), resolution rate, repeat-contact rate (the customer

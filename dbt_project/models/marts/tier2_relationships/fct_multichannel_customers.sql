@@ -1,4 +1,3 @@
-{{ config(contract={"enforced": false}) }} {#- TEMP_NO_CONTRACT -#}
 {#- One row per customer who contacted the business inbound through two or more channels:
     the channels, and how different the experience was between them: the range (best channel
     minus worst) of their mean CSAT, of the mean sentiment of their own turns, of the

@@ -1,4 +1,3 @@
-{{ config(contract={"enforced": false}) }} {#- TEMP_NO_CONTRACT -#}
 {#- Change alerts of the service-delivery tier, by the significance rules of tier 1
     (fct_metric_alerts; macro change_alerts): the negative share and the net sentiment of
     customer texts and of service texts (fct_service_sentiment), and the share of inbound

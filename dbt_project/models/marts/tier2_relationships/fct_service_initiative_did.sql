@@ -1,4 +1,3 @@
-{{ config(contract={"enforced": false}) }} {#- TEMP_NO_CONTRACT -#}
 {#- Before/after each initiative of the HR trainings export, difference-in-differences of
     the trained teams against the untrained ones, for two outcomes of the conversations that
     people handled from the start (service path human_only; the team of their agent):

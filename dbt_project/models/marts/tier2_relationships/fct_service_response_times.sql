@@ -1,4 +1,3 @@
-{{ config(contract={"enforced": false}) }} {#- TEMP_NO_CONTRACT -#}
 {#- First-response and resolution times of inbound conversations at every grain, for every
     first responder ('any', 'agent' when a person answered first, 'bot' when a bot did):
     medians with their distribution-free 95% interval and the 90th percentile, in minutes,

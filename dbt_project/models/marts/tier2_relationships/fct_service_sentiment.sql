@@ -1,4 +1,3 @@
-{{ config(contract={"enforced": false}) }} {#- TEMP_NO_CONTRACT -#}
 {#- Sentiment and emotions of what customers say, at every grain, for four text scopes:
     - customer_texts: every text a customer wrote (reviews, social mentions, survey and exit
       comments) and the customer's own turns of every transcript;

@@ -1,4 +1,3 @@
-{{ config(contract={"enforced": false}) }} {#- TEMP_NO_CONTRACT -#}
 {#- Algorithmic empathy score of the bot's turns (DECISIONLOG.md, "Service delivery"): per
     bot conversation, the share of the applicable components its bot turns meet, 0-100:
     - empathy cue (always applicable): a bot turn with an empathy phrase ("I understand",

@@ -1,4 +1,3 @@
-{{ config(contract={"enforced": false}) }} {#- TEMP_NO_CONTRACT -#}
 {#- Sentiment lift inside a conversation: the customer's last turn minus the first
     (cue-based turn sentiment of int_conversation_turns, -1 / 0 / 1), for the inbound
     conversations where the customer spoke at least twice, by service path (bot_only,
