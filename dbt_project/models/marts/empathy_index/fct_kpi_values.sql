@@ -14,6 +14,12 @@
         'positive_cues + negative_cues', customer_texts),
     ('review_rating_mean', 'fct_review_signals', 'rating_mean', 'n_rated', none),
     ('review_reply_rate', 'fct_review_signals', 'reply_rate', 'n_reviews', none),
+    ('first_response_on_time_share', 'fct_channel_service', 'on_time_share', 'n_with_target',
+        "channel = 'all'"),
+    ('channel_consistency', 'fct_channel_consistency', 'consistency', 'n',
+        "metric = 'csat_top2_share' and consistency is not null"),
+    ('bot_containment_rate', 'fct_automation_containment', 'containment_rate', 'n_bot_conversations',
+        none),
 ] %}
 with kpi_rows as (
     {%- for kpi, mart, value, n, filter in kpis %}
