@@ -18,6 +18,7 @@ from orchestration.scorecard.breakdowns import Breakdown, breakdowns
 from orchestration.scorecard.footer import Footer, footer
 from orchestration.scorecard.headlines import Alert, Tier, headline_tiers, significant_alerts
 from orchestration.scorecard.index import IndexSection, index_section
+from orchestration.scorecard.service import ServiceSection, service_section
 from orchestration.scorecard.serving import ServingFile
 from orchestration.scorecard.voice import Voice, voice
 from orchestration.settings import Settings
@@ -35,6 +36,7 @@ class Scorecard:
     breakdowns_reason: str | None
     voice: Voice
     footer: Footer
+    service: ServiceSection
     rendered_at: str
 
 
@@ -57,6 +59,7 @@ def read_scorecard(settings: Settings) -> Scorecard:
             breakdowns_reason=charts_reason,
             voice=voice(serving),
             footer=footer(serving, settings),
+            service=service_section(serving),
             rendered_at=f"{datetime.now(UTC):%d %b %Y %H:%M} UTC",
         )
 
