@@ -171,3 +171,22 @@ def test_without_planted_effects_nothing_is_significant(unplanted: Warehouse) ->
         assert (
             row["difference_in_differences_ci_low"] < 0 < row["difference_in_differences_ci_high"]
         )
+
+
+def test_bot_first_escalated_answers_are_their_own_path_not_team_credit(planted: Warehouse) -> None:
+    by_path = dict(
+        planted.query("SELECT grain_value, n FROM marts.fct_csat WHERE grain = 'service_path'")
+    )
+    (escalated,) = planted.records(
+        "SELECT n_csat FROM marts.fct_automation_paths "
+        "WHERE grain = 'overall' AND service_path = 'bot_escalated'"
+    )
+    assert by_path["bot_escalated"] == escalated["n_csat"] > 0
+    credited, human = planted.query(
+        """SELECT (SELECT sum(n) FROM marts.fct_csat
+                   WHERE grain = 'team' AND grain_value <> 'unknown'),
+                  (SELECT count(*) FROM intermediate.int_survey_responses_enriched
+                   WHERE survey_type = 'csat' AND team IS NOT NULL
+                     AND service_path <> 'bot_escalated')"""
+    )[0]
+    assert credited == human

@@ -56,6 +56,7 @@ class ServiceSection:
     initiatives: tuple[Figure, ...] = ()
     initiatives_unavailable: tuple[str, ...] = ()
     initiatives_reason: str | None = None
+    alerts: tuple[str, ...] = ()
 
 
 def _minutes(value: object) -> str:
@@ -197,6 +198,38 @@ def _initiatives(serving: ServingFile) -> tuple[tuple[Figure, ...], tuple[str, .
     return figures, skipped, None
 
 
+METRIC_LABELS = {
+    "first_response_on_time_share": "answered within target",
+    "customer_texts_negative_share": "negative share of customer texts",
+    "customer_texts_net_sentiment": "net sentiment of customer texts",
+    "service_texts_negative_share": "negative share of what customers said about contacts",
+    "service_texts_net_sentiment": "net sentiment of what customers said about contacts",
+}
+
+
+def _p(value: object) -> str:
+    p = float(value)  # type: ignore[arg-type]
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def _alerts(serving: ServingFile, limit: int = 6) -> tuple[str, ...]:
+    if not serving.has("fct_service_alerts"):
+        return ()
+    rows = serving.query(
+        "select * from {fct_service_alerts} where is_significant "
+        "order by p_value_adjusted, metric, grain_value limit ?",
+        [limit],
+    )
+    baseline = {"other_weekdays": "the other weekdays"}
+    return tuple(
+        f"{fmt.period(r.grain, r.grain_value)}: {METRIC_LABELS.get(r.metric, r.metric)} "
+        f"{r.direction} {fmt.change(r.difference, 'share')} vs "
+        f"{baseline.get(r.comparison, fmt.period(r.grain, r.baseline_grain_value))} "
+        f"(n={fmt.count(r.n)}, adjusted p {_p(r.p_value_adjusted)})"
+        for r in rows.itertuples()
+    )
+
+
 def service_section(serving: ServingFile) -> ServiceSection:
     """The service-delivery section of the scorecard."""
     channels, consistency, channels_reason = _channels(serving)
@@ -212,4 +245,5 @@ def service_section(serving: ServingFile) -> ServiceSection:
         initiatives=initiatives,
         initiatives_unavailable=unavailable,
         initiatives_reason=initiatives_reason,
+        alerts=_alerts(serving),
     )
