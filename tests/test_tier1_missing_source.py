@@ -19,7 +19,7 @@ from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 pytestmark = [pytest.mark.slow]
 
-SURVEY_COMPONENTS = {"csat_top2_share", "nps", "ces_easy_share"}
+SURVEY_COMPONENTS = {"csat_top2_share", "nps", "ces_easy_share", "channel_consistency"}
 
 
 def _seed(name: str) -> list[dict[str, str]]:

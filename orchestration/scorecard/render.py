@@ -21,6 +21,7 @@ from orchestration.scorecard.footer import Footer, footer
 from orchestration.scorecard.headlines import Alert, Tier, headline_tiers, significant_alerts
 from orchestration.scorecard.index import IndexSection, index_section
 from orchestration.scorecard.people import PeopleSection, people_section
+from orchestration.scorecard.service import ServiceSection, service_section
 from orchestration.scorecard.serving import ServingFile
 from orchestration.scorecard.voice import Voice, voice
 from orchestration.settings import Settings
@@ -40,6 +41,7 @@ class Scorecard:
     voice: Voice
     footer: Footer
     customer_value: CustomerValue
+    service: ServiceSection
     rendered_at: str
     people: PeopleSection = field(default_factory=PeopleSection)
 
@@ -65,6 +67,7 @@ def read_scorecard(settings: Settings) -> Scorecard:
             voice=voice(serving),
             footer=footer(serving, settings),
             customer_value=customer_value(serving),
+            service=service_section(serving),
             rendered_at=f"{datetime.now(UTC):%d %b %Y %H:%M} UTC",
             people=people_section(serving),
         )

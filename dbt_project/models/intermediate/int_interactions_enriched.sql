@@ -1,4 +1,6 @@
-{#- Service interactions with the team of their agent and the location of their customer. -#}
+{#- Service interactions with the team of their agent, the location of their customer and
+    their service path: bot_only, bot_escalated (a bot answered first and handed over to a
+    person), human_only, or proactive (the business reached out). -#}
 with interactions as (
     select * from {{ ref('stg_crm__interactions') }}
 ),
@@ -22,6 +24,13 @@ select
     agents.team,
     customers.location,
     interactions.escalated_to_human,
+    case
+        when interactions.direction = 'proactive' then 'proactive'
+        when interactions.handled_by = 'bot' and coalesce(interactions.escalated_to_human, false)
+            then 'bot_escalated'
+        when interactions.handled_by = 'bot' then 'bot_only'
+        else 'human_only'
+    end as service_path,
     interactions.opened_at,
     cast(interactions.opened_at as date) as opened_date,
     interactions.first_response_at,

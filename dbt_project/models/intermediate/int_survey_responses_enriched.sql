@@ -30,6 +30,14 @@ select
     interactions.team,
     interactions.direction,
     interactions.escalated_to_human,
+    interactions.service_path,
+    {#- Team and agent CSAT credit: answers about conversations a bot answered first and then
+        handed over are not credited to the agent who took over (DECISIONLOG.md, "Service
+        delivery"); they are their own service path. -#}
+    case when interactions.service_path <> 'bot_escalated' then interactions.agent_id end
+        as credited_agent_id,
+    case when interactions.service_path <> 'bot_escalated' then interactions.team end
+        as credited_team,
     customers.location,
     responses.survey_type = 'csat' and responses.score >= 4 as is_csat_top2,
     case

@@ -125,7 +125,8 @@ select
     scores.empathy_negative_cues,
     scores.dominant_emotion,
     scores.topics,
-    scores.staff_mentions
+    scores.staff_mentions,
+    scores.customer_sentiment_score
 from occurrences
 inner join contexts
     on occurrences.source_entity = contexts.source_entity

@@ -23,6 +23,12 @@
         'n_job_satisfaction', none, var('min_n_reportable_people')),
     ('enps', 'fct_people_pulse', 'enps', 'n_enps', none),
     ('teq_total_mean', 'fct_people_empathy', 'teq_total_mean', 'n_teq_total', none),
+    ('first_response_on_time_share', 'fct_channel_service', 'on_time_share', 'n_with_target',
+        "channel = 'all'"),
+    ('channel_consistency', 'fct_channel_consistency', 'consistency', 'n',
+        "metric = 'csat_top2_share' and consistency is not null"),
+    ('bot_containment_rate', 'fct_automation_containment', 'containment_rate', 'n_bot_conversations',
+        none),
 ] %}
 with kpi_rows as (
     {%- for entry in kpis %}

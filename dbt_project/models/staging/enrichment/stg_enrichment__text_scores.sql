@@ -36,6 +36,7 @@ renamed as (
         cast(dominant_emotion as {{ dbt.type_string() }}) as dominant_emotion,
         topics,
         staff_mentions,
+        cast(customer_sentiment_score as double) as customer_sentiment_score,
         cast(scored_at as {{ dbt.type_timestamp() }}) as scored_at
     from latest
 )

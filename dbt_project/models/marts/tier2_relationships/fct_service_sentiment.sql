@@ -1,0 +1,198 @@
+{#- Sentiment and emotions of what customers say, at every grain, for four text scopes:
+    - customer_texts: every text a customer wrote (reviews, social mentions, survey and exit
+      comments) and the customer's own turns of every transcript;
+    - service_texts: what customers said about an inbound service contact: the customer's
+      turns of its transcript and the comments of the surveys that followed it;
+    - customer_turns: the customer's turns of transcripts only (customer_sentiment_score);
+    - whole_transcripts: transcripts with both sides, to set the customer's turns apart from
+      the agent's or bot's.
+    Emotion shares count the texts whose emotions were scored on the scope's own words (none
+    for customer turns: the scorer stores emotions per whole text). Team and agent follow the
+    CSAT credit rule: conversations a bot answered first and escalated are not credited. -#}
+{%- set positive_above = var('sentiment_positive_above') %}
+{%- set negative_below = var('sentiment_negative_below') %}
+{%- set emotions = ['joy', 'anger', 'sadness', 'fear', 'trust', 'surprise'] %}
+with texts as (
+    select * from {{ ref('int_texts_scored') }}
+),
+
+interactions as (
+    select interaction_id, service_path, direction from {{ ref('int_interactions_enriched') }}
+),
+
+responses as (
+    select response_id, interaction_id from {{ ref('int_survey_responses_enriched') }}
+),
+
+contexts as (
+    select
+        texts.*,
+        coalesce(interactions.service_path, linked.service_path) as service_path,
+        coalesce(interactions.direction, linked.direction) as direction
+    from texts
+    left join interactions
+        on texts.source_entity = 'interactions'
+        and texts.source_id = interactions.interaction_id
+    left join responses
+        on texts.source_entity = 'survey_responses'
+        and texts.source_id = responses.response_id
+    left join interactions as linked
+        on responses.interaction_id = linked.interaction_id
+),
+
+customer_turns as (
+    select
+        contexts.*,
+        customer_sentiment_score is not null as turns_have_opinion,
+        case
+            when customer_sentiment_score > {{ positive_above }} then 'positive'
+            when customer_sentiment_score < {{ negative_below }} then 'negative'
+            else 'neutral'
+        end as turns_label
+    from contexts
+    where source_entity = 'interactions' and text_field = 'transcript'
+),
+
+scoped as (
+    {%- set common = 'text_date, platform, location, channel, interaction_type, topics, service_path' %}
+    {%- set credited = "case when service_path = 'bot_escalated' then null else team end as team,
+        case when service_path = 'bot_escalated' then null else agent_id end as agent_id,
+        handled_by" %}
+    select 'customer_texts' as text_scope, {{ common }}, {{ credited }},
+        has_opinion, sentiment_label, sentiment_score, true as emotion_applies, dominant_emotion
+    from contexts
+    where text_role = 'customer'
+    union all
+    select 'customer_texts', {{ common }}, {{ credited }},
+        turns_have_opinion, turns_label, customer_sentiment_score, false, dominant_emotion
+    from customer_turns
+    union all
+    select 'service_texts', {{ common }}, {{ credited }},
+        has_opinion, sentiment_label, sentiment_score, true, dominant_emotion
+    from contexts
+    where source_entity = 'survey_responses' and direction = 'inbound'
+    union all
+    select 'service_texts', {{ common }}, {{ credited }},
+        turns_have_opinion, turns_label, customer_sentiment_score, false, dominant_emotion
+    from customer_turns
+    where direction = 'inbound'
+    union all
+    select 'customer_turns', {{ common }}, {{ credited }},
+        turns_have_opinion, turns_label, customer_sentiment_score, false, dominant_emotion
+    from customer_turns
+    union all
+    select 'whole_transcripts', {{ common }}, {{ credited }},
+        has_opinion, sentiment_label, sentiment_score, true, dominant_emotion
+    from customer_turns
+),
+
+with_topic as (
+    {{ unnest_list('scoped', 'topics', 'topic', 'no_topic') }}
+),
+
+{%- set grains = {
+    'overall': none,
+    'month': 'text_date',
+    'quarter': 'text_date',
+    'weekday': 'text_date',
+    'channel': 'channel',
+    'interaction_type': 'interaction_type',
+    'team': 'team',
+    'agent': 'agent_id',
+    'handled_by': 'handled_by',
+    'service_path': 'service_path',
+    'platform': 'platform',
+    'location': 'location',
+} %}
+{%- set measures = 'text_scope, has_opinion, sentiment_label, sentiment_score, emotion_applies, dominant_emotion' %}
+
+by_grain as (
+    select grain, grain_value, period_start, {{ measures }}
+    from (
+        {{ explode_to_grains('scoped', grains) }}
+    ) as exploded
+    union all
+    select grain, grain_value, period_start, {{ measures }}
+    from (
+        {{ explode_to_grains('with_topic', {'topic': 'topic'}) }}
+    ) as exploded_topics
+),
+
+counts as (
+    select
+        text_scope,
+        grain,
+        grain_value,
+        period_start,
+        count(*) as n_texts,
+        {{ count_where('has_opinion') }} as n_with_opinion,
+        {{ count_where("has_opinion and sentiment_label = 'positive'") }} as n_positive,
+        {{ count_where("has_opinion and sentiment_label = 'negative'") }} as n_negative,
+        sum(case when has_opinion then sentiment_score end) as sentiment_sum,
+        sum(case when has_opinion then sentiment_score * sentiment_score end) as sentiment_sum_of_squares,
+        {{ count_where('emotion_applies') }} as n_emotion_scored,
+        {{ count_where('emotion_applies and dominant_emotion is not null') }} as n_with_emotion
+        {%- for emotion in emotions %},
+        {{ count_where("emotion_applies and dominant_emotion = '" ~ emotion ~ "'") }} as n_{{ emotion }}
+        {%- endfor %}
+    from by_grain
+    where not (grain = 'platform' and grain_value = 'unknown' and text_scope <> 'customer_texts')
+    group by text_scope, grain, grain_value, period_start
+),
+
+with_rest as (
+    select
+        counts.*,
+        case when counts.grain not in ('overall', 'month', 'quarter', 'weekday') then
+            overall.n_with_opinion - counts.n_with_opinion
+        end as rest_n_with_opinion,
+        case when counts.grain not in ('overall', 'month', 'quarter', 'weekday') then
+            overall.n_negative - counts.n_negative
+        end as rest_n_negative
+    from counts
+    inner join counts as overall
+        on counts.text_scope = overall.text_scope
+        and overall.grain = 'overall'
+),
+
+contrasted as (
+    select
+        *,
+        cast(n_negative as double) / nullif(n_with_opinion, 0)
+            - cast(rest_n_negative as double) / nullif(rest_n_with_opinion, 0) as negative_share_vs_rest,
+        sqrt(
+            (cast(n_negative as double) / nullif(n_with_opinion, 0))
+                * (1 - cast(n_negative as double) / nullif(n_with_opinion, 0)) / nullif(n_with_opinion, 0)
+            + (cast(rest_n_negative as double) / nullif(rest_n_with_opinion, 0))
+                * (1 - cast(rest_n_negative as double) / nullif(rest_n_with_opinion, 0))
+                / nullif(rest_n_with_opinion, 0)
+        ) as negative_share_vs_rest_se
+    from with_rest
+)
+
+select
+    text_scope,
+    grain,
+    grain_value,
+    period_start,
+    n_texts,
+    {{ sentiment_columns() }},
+    sentiment_sum / nullif(n_with_opinion, 0) as mean_sentiment,
+    {{ mean_low('sentiment_sum', 'sentiment_sum_of_squares', 'n_with_opinion', -1, 1) }} as mean_sentiment_ci_low,
+    {{ mean_high('sentiment_sum', 'sentiment_sum_of_squares', 'n_with_opinion', -1, 1) }} as mean_sentiment_ci_high,
+    n_emotion_scored,
+    n_with_emotion,
+    cast(n_with_emotion as double) / nullif(n_emotion_scored, 0) as emotion_share,
+    {%- for emotion in emotions %}
+    n_{{ emotion }},
+    cast(n_{{ emotion }} as double) / nullif(n_emotion_scored, 0) as {{ emotion }}_share,
+    {{ wilson_low('n_' ~ emotion, 'n_emotion_scored') }} as {{ emotion }}_share_ci_low,
+    {{ wilson_high('n_' ~ emotion, 'n_emotion_scored') }} as {{ emotion }}_share_ci_high,
+    {%- endfor %}
+    rest_n_with_opinion,
+    rest_n_negative,
+    round(negative_share_vs_rest, 6) as negative_share_vs_rest,
+    round(negative_share_vs_rest - {{ z_95() }} * negative_share_vs_rest_se, 6) as negative_share_vs_rest_ci_low,
+    round(negative_share_vs_rest + {{ z_95() }} * negative_share_vs_rest_se, 6) as negative_share_vs_rest_ci_high,
+    n_with_opinion >= {{ var('min_n_reportable') }} as is_reportable
+from contrasted
