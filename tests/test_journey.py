@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from effects_warehouse import Warehouse
 from journey_reference import bot_repeat_contact_truth, journeys, path_counts
 
-from effects_warehouse import Warehouse
 from orchestration.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
@@ -49,7 +49,9 @@ def test_unresolved_technical_contacts_are_a_churn_friction_point(planted: Wareh
 
 def test_bot_repeat_contacts_match_the_landing_files(planted: Warehouse, reference) -> None:
     truth = bot_repeat_contact_truth(reference)
-    row = _friction(planted, "grain = 'handled_by' AND handled_by = 'bot' AND outcome = 'repeat_contact'")
+    row = _friction(
+        planted, "grain = 'handled_by' AND handled_by = 'bot' AND outcome = 'repeat_contact'"
+    )
     assert truth["n"] > 300
     assert row["rate_ci_low"] <= truth["share"] <= row["rate_ci_high"]
     assert abs(row["n"] - truth["n"]) <= 2  # same conversations, up to ties at one instant
