@@ -18,6 +18,7 @@ from orchestration.scorecard.breakdowns import Breakdown, breakdowns
 from orchestration.scorecard.footer import Footer, footer
 from orchestration.scorecard.headlines import Alert, Tier, headline_tiers, significant_alerts
 from orchestration.scorecard.index import IndexSection, index_section
+from orchestration.scorecard.journey import JourneySection, journey_section
 from orchestration.scorecard.serving import ServingFile
 from orchestration.scorecard.voice import Voice, voice
 from orchestration.settings import Settings
@@ -34,6 +35,7 @@ class Scorecard:
     breakdowns: tuple[Breakdown, ...]
     breakdowns_reason: str | None
     voice: Voice
+    journey: JourneySection
     footer: Footer
     rendered_at: str
 
@@ -56,6 +58,7 @@ def read_scorecard(settings: Settings) -> Scorecard:
             breakdowns=charts,
             breakdowns_reason=charts_reason,
             voice=voice(serving),
+            journey=journey_section(serving),
             footer=footer(serving, settings),
             rendered_at=f"{datetime.now(UTC):%d %b %Y %H:%M} UTC",
         )
