@@ -22,6 +22,7 @@ from orchestration.scorecard.headlines import Alert, Tier, headline_tiers, signi
 from orchestration.scorecard.index import IndexSection, index_section
 from orchestration.scorecard.people import PeopleSection, people_section
 from orchestration.scorecard.service import ServiceSection, service_section
+from orchestration.scorecard.journey import JourneySection, journey_section
 from orchestration.scorecard.serving import ServingFile
 from orchestration.scorecard.voice import Voice, voice
 from orchestration.settings import Settings
@@ -39,6 +40,7 @@ class Scorecard:
     breakdowns: tuple[Breakdown, ...]
     breakdowns_reason: str | None
     voice: Voice
+    journey: JourneySection
     footer: Footer
     customer_value: CustomerValue
     service: ServiceSection
@@ -65,6 +67,7 @@ def read_scorecard(settings: Settings) -> Scorecard:
             breakdowns=charts,
             breakdowns_reason=charts_reason,
             voice=voice(serving),
+            journey=journey_section(serving),
             footer=footer(serving, settings),
             customer_value=customer_value(serving),
             service=service_section(serving),

@@ -24,6 +24,7 @@ renamed as (
         cast(textblob_polarity as double) as textblob_polarity,
         cast(textblob_subjectivity as double) as textblob_subjectivity,
         cast(sentiment_score as double) as sentiment_score,
+        cast(customer_sentiment_score as double) as customer_sentiment_score,
         cast(sentiment_label as {{ dbt.type_string() }}) as sentiment_label,
         cast(has_opinion as {{ dbt.type_boolean() }}) as has_opinion,
         cast(opinion_word_count as {{ dbt.type_int() }}) as opinion_word_count,
