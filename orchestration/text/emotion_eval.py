@@ -36,7 +36,7 @@ OUTSIDE_TAXONOMY = ("shame", "guilt", "noemo")  # no class of ours: reported apa
 CLASSES = ("joy", "anger", "sadness", "fear", "surprise")  # trust has no gold label
 BOOTSTRAP_RESAMPLES = 1000
 # Targets over the figures of lexicon 2026.1 (BEFORE_FILE), on the held-out half.
-TARGET_MACRO_F1_GAIN = 0.10
+TARGET_MACRO_F1_GAIN = 0.08
 TARGET_COVERAGE_GAIN = 0.20
 
 
