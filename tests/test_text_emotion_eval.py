@@ -1,6 +1,6 @@
 """Emotion evaluation parts: per-emotion metrics on a hand-counted example, the seeded split,
 the intervals, the report section (with and without the benchmark), and the scorer rules the
-emotion work added (tie order, stretched words)."""
+emotion work added (tie order)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import pytest
 from orchestration.text import emotion_eval, evaluate
 from orchestration.text.lexicon import load_lexicon
 from orchestration.text.scorer import score_text
-from orchestration.text.words import unstretched
 
 GOLD = ["joy", "joy", "joy", "anger", "anger", "sadness", "fear", "fear", "surprise", "joy"]
 PRED = ["joy", "joy", None, "joy", "anger", None, "fear", "sadness", None, "trust"]
@@ -102,14 +101,3 @@ def test_ties_go_to_the_specific_emotion_before_joy() -> None:
     assert score_text("Happy and relieved, a bit nervous.", load_lexicon()).dominant_emotion == (
         "joy"
     )
-
-
-def test_stretched_words_read_as_the_word_they_stretch() -> None:
-    known = load_lexicon().known_words
-    assert unstretched(["soooo", "happyyy", "goood", "www"], known) == [
-        "so",
-        "happy",
-        "good",
-        "www",
-    ]
-    assert score_text("soooo happyyy", load_lexicon()).dominant_emotion == "joy"

@@ -21,14 +21,7 @@ from dataclasses import dataclass
 
 from orchestration.text.lexicon import Annotation, Lexicon, SentimentTerm
 from orchestration.text.textblob_compat import polarity_subjectivity, tokenized
-from orchestration.text.words import (
-    CLAUSE_END,
-    SENTENCE_END,
-    SPEAKER,
-    has_stretched,
-    scorer_words,
-    unstretched,
-)
+from orchestration.text.words import CLAUSE_END, SENTENCE_END, SPEAKER, scorer_words
 
 POSITIVE_EMOTIONS = frozenset(("joy", "trust"))
 # Ties of the dominant emotion go to the first of these: the specific, negative emotions
@@ -243,10 +236,7 @@ def score_tokenized(joined_tokens: str, lexicon: Lexicon) -> TextScore:
     lower = joined_tokens.lower()
     polarity, subjectivity = polarity_subjectivity(lower.split())
     state = _Pass(lexicon)
-    words = scorer_words(lower, lexicon.speakers)
-    if has_stretched(lower):
-        words = unstretched(words, lexicon.known_words)
-    state.run(words)
+    state.run(scorer_words(lower, lexicon.speakers))
     counted = [(v, w) for v, w, _ in state.items if w > 0]
     score = _weighted_mean(counted)
     customer = [(v, w) for v, w, said_by_customer in state.items if w > 0 and said_by_customer]

@@ -34,7 +34,6 @@ _NOT = re.compile(r"(\S?)n ['’‘] t(?= |$)")  # "do n ' t" (ASCII), "don ’ 
 _STEM = re.compile(rf"(?<![^ ])({'|'.join(_IRREGULAR_STEMS)})(?= not(?: |$))")
 _CLITIC = re.compile(r"['’‘] (?:s|re|m|ve|ll|d)(?= |$)")
 _QUOTES = frozenset("\"“”'’‘")
-_STRETCHED = re.compile(r"([a-z])\1\1+")  # a letter three times or more: "soooo", "happyyy"
 _EMOJI = re.compile(r"([\U0001F000-\U0001FAFF\u2600-\u27BF\u2B50\u2764])")
 
 
@@ -65,27 +64,3 @@ def scorer_words(joined: str, speakers: frozenset[str] = frozenset()) -> list[st
     if _SPELLED_OUT.keys().isdisjoint(words):
         return words
     return [part for word in words for part in _SPELLED_OUT.get(word, (word,))]
-
-
-def has_stretched(joined: str) -> bool:
-    """Whether any word repeats a letter three times or more (one C-level search)."""
-    return _STRETCHED.search(joined) is not None
-
-
-def unstretched(words: list[str], known: frozenset[str]) -> list[str]:
-    """Stretched words a lexicon does not know, read as the known word they stretch.
-
-    "soooo" -> "so", "happyyy" -> "happy", "goood" -> "good": every run of three or more of
-    one letter is cut to two, then to one; the first known spelling wins, otherwise the word
-    is kept as written.
-    """
-    out = []
-    for word in words:
-        if word not in known and _STRETCHED.search(word):
-            for size in (r"\1\1", r"\1"):
-                shorter = _STRETCHED.sub(size, word)
-                if shorter in known:
-                    word = shorter
-                    break
-        out.append(word)
-    return out
