@@ -20,9 +20,9 @@ from orchestration.scorecard.customer_value import CustomerValue, customer_value
 from orchestration.scorecard.footer import Footer, footer
 from orchestration.scorecard.headlines import Alert, Tier, headline_tiers, significant_alerts
 from orchestration.scorecard.index import IndexSection, index_section
+from orchestration.scorecard.journey import JourneySection, journey_section
 from orchestration.scorecard.people import PeopleSection, people_section
 from orchestration.scorecard.service import ServiceSection, service_section
-from orchestration.scorecard.journey import JourneySection, journey_section
 from orchestration.scorecard.serving import ServingFile
 from orchestration.scorecard.voice import Voice, voice
 from orchestration.settings import Settings
