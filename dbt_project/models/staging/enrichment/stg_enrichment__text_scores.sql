@@ -30,14 +30,12 @@ renamed as (
         cast(opinion_word_count as {{ dbt.type_int() }}) as opinion_word_count,
         cast(empathy_positive_cues as {{ dbt.type_int() }}) as empathy_positive_cues,
         cast(empathy_negative_cues as {{ dbt.type_int() }}) as empathy_negative_cues,
-        cast(customer_sentiment_score as double) as customer_sentiment_score,
 {%- for emotion in ['joy', 'anger', 'sadness', 'fear', 'trust', 'surprise'] %}
         cast(emotion_{{ emotion }} as {{ dbt.type_int() }}) as emotion_{{ emotion }},
 {%- endfor %}
         cast(dominant_emotion as {{ dbt.type_string() }}) as dominant_emotion,
         topics,
         staff_mentions,
-        cast(customer_sentiment_score as double) as customer_sentiment_score,
         cast(scored_at as {{ dbt.type_timestamp() }}) as scored_at
     from latest
 )
