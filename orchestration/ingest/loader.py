@@ -84,7 +84,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, spec: EntitySp
     staged = stage_export(con, path, label, mapping, fingerprint,
                           keep_raw_lines=not spec.pseudonymized_columns, scratch=scratch)
     mapped = map_columns(con, spec, mapping, staged, label, pseudonymizer)
-    check_rows(con, spec, mapped.types, mapping.date_formats)
+    check_rows(con, spec, mapped.types, mapping.date_formats, mapping.time_zone)
     validation, notes = None, []
     if validate_batch is not None:
         validation, note = _validate(spec, label, con, validate_batch)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zoneinfo
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -29,7 +30,19 @@ ENCODINGS = {
 }
 FORMATS = ("csv", "jsonl")
 _ENTITY_KEYS = {"files", "format", "delimiter", "quote", "escape", "encoding", "date_formats",
+                "time_zone",
                 "columns", "description"}
+
+
+def _is_time_zone(name: object) -> bool:
+    """Whether `name` is an IANA time zone (the one the business's weekdays and months use)."""
+    if not isinstance(name, str) or not name:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 class MappingError(ValueError):
@@ -58,6 +71,7 @@ class EntityMapping:
     escape: str | None = None
     encoding: str = "utf-8"
     date_formats: tuple[str, ...] = ()
+    time_zone: str = "UTC"
     columns: tuple[tuple[str, ColumnSource], ...] = ()
 
     @property
@@ -128,6 +142,10 @@ def _entity_mapping(path: Path, source: str, spec: EntitySpec, raw: object) -> E
     date_formats = raw.get("date_formats", [])
     if not isinstance(date_formats, list) or not all(isinstance(f, str) for f in date_formats):
         raise _fail(where, "`date_formats:` must be a list of strptime formats like \"%d/%m/%Y\"")
+    time_zone = raw.get("time_zone", "UTC")
+    if not _is_time_zone(time_zone):
+        raise _fail(where, f"`time_zone: {time_zone}` is not a time zone; use an IANA name like "
+                           "\"Europe/London\" or \"America/New_York\" (default UTC)")
     columns = raw.get("columns")
     if not isinstance(columns, dict) or not columns:
         raise _fail(where, "`columns:` must map canonical columns to export columns")
@@ -154,6 +172,7 @@ def _entity_mapping(path: Path, source: str, spec: EntitySpec, raw: object) -> E
         escape=raw.get("escape"),
         encoding=encoding,
         date_formats=tuple(date_formats),
+        time_zone=time_zone,
         columns=tuple((name, _column_source(where, name, value))
                       for name, value in columns.items()),
     )
