@@ -220,10 +220,10 @@ def _pause_publication(marker: Path) -> None:
     """Stop the publication after the marts are copied into the new file, before the swap."""
     from orchestration.publish import serving
 
-    copy_sources: Callable[[duckdb.DuckDBPyConnection], None] = serving._copy_sources
+    copy_sources: Callable[..., None] = serving._copy_sources
 
-    def copy_then_wait(con: duckdb.DuckDBPyConnection) -> None:
-        copy_sources(con)
+    def copy_then_wait(con: duckdb.DuckDBPyConnection, *args: object) -> None:
+        copy_sources(con, *args)
         _wait_to_be_killed(marker)
 
     serving._copy_sources = copy_then_wait

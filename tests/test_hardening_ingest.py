@@ -369,3 +369,16 @@ def test_item2_cli_agent_key_never_makes_a_key_and_rotate_key_is_documented(sett
         settings, "SELECT agent_id FROM raw.employees WHERE team = 'Care' ORDER BY hired_at LIMIT 1"
     )[0]
     assert capsys.readouterr().out.strip() == pseudonym
+
+
+def test_item5_a_linked_landing_folder_still_loads(isolated_settings, tmp_path, monkeypatch):
+    real = tmp_path / "elsewhere" / "landing"
+    real.mkdir(parents=True)
+    linked = tmp_path / "linked-landing"
+    linked.symlink_to(real)
+    monkeypatch.setenv("EMPATHY_LANDING_DIR", str(linked))
+    settings = with_mappings(tmp_path, monkeypatch)
+    settings = type(settings)(**{**settings.__dict__, "landing_dir": linked})
+    write_export(settings, "surveys/responses_good.csv", HEADER + "g1;csat;4;0042;2024-03-01;ok\n")
+    ingest_all(settings)
+    assert _ledger(settings, "surveys/responses_good.csv")[:2] == ("loaded", 1)

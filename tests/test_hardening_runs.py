@@ -237,3 +237,30 @@ def test_item8_failed_run_records_keep_the_whole_cause_chain_scrubbed(
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__]))
+
+
+def test_item2_a_run_with_the_key_deleted_refuses_at_once_and_writes_nothing(
+    isolated_settings: Settings, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest_kit import EXPORTS, table_rows
+
+    from orchestration.defs.ingestion import defs as ingestion
+
+    settings = with_mappings(tmp_path, monkeypatch)
+    write_export(settings, "hr/employees.csv", EXPORTS["hr/employees.csv"])
+    ingest = list(ingestion.assets)
+    with dg.DagsterInstance.get() as instance:
+        assert dg.materialize(ingest, instance=instance).success
+        settings.key_file.unlink()
+        for name, content in EXPORTS.items():
+            write_export(settings, name.replace(".", "_new."), content)
+        before = table_rows(settings)
+
+        result = dg.materialize(ingest, instance=instance, raise_on_error=False)
+
+    assert not result.success
+    assert table_rows(settings) == before and not settings.key_file.exists()
+    failures = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
+    starts = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_START]
+    assert len(failures) == len(starts) == len(ingest)  # every source refuses, none retried
+    assert all("empathy rotate-key" in f.step_failure_data.error.message for f in failures)

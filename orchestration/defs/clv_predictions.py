@@ -25,6 +25,7 @@ from orchestration.clv.pipeline import (
     write_tables,
 )
 from orchestration.defs.jobs import WRITER_POOL
+from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
 from orchestration.settings import MARTS_SCHEMA, Settings
 
 GROUP = "tier2_relationships"
@@ -72,13 +73,14 @@ def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
         ),
     ],
     pool=WRITER_POOL,
+    retry_policy=TRANSIENT_RETRY,
 )
 def clv_predictions(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
     """Fit on the calibration window, check on the holdout, refit on all history, write."""
     settings = Settings.from_env()
     config = ClvConfig.from_env()
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(settings.build_db)) as con:
+    with only_transient_retried(), duckdb.connect(str(settings.build_db)) as con:
         orders_sql, missing = orders_source(con)
         fingerprint = input_fingerprint(con, orders_sql, config)
         if fingerprint == stored_fingerprint(con, MARTS_SCHEMA):

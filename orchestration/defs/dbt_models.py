@@ -24,7 +24,12 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
-from orchestration.publish.fingerprints import METADATA_KEY, mart_fingerprints
+from orchestration.publish.fingerprints import (
+    LEDGER_KEY,
+    METADATA_KEY,
+    mart_fingerprints,
+    newest_ledger_seq,
+)
 from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA, Settings
 
 SEED_GROUP = "reference"
@@ -138,8 +143,12 @@ def _mart_fingerprints(context: dg.AssetExecutionContext, build_db: Path) -> Ite
     with duckdb.connect(str(build_db), read_only=True) as con:
         (catalog,) = con.execute("SELECT current_database()").fetchone()
         prints = mart_fingerprints(con, catalog, MARTS_SCHEMA, list(marts))
+        ledger_seq = newest_ledger_seq(con, catalog)
+    extra = {} if ledger_seq is None else {LEDGER_KEY: ledger_seq}
     for table, fingerprint in prints.items():
-        yield dg.AssetObservation(asset_key=marts[table], metadata={METADATA_KEY: fingerprint})
+        yield dg.AssetObservation(
+            asset_key=marts[table], metadata={METADATA_KEY: fingerprint, **extra}
+        )
 
 
 defs = dg.Definitions(

@@ -24,10 +24,13 @@ def restrict_file_access(con: duckdb.DuckDBPyConnection, folders: Iterable[Path]
     (locked,) = con.execute("SELECT current_setting('lock_configuration')").fetchone()
     if str(locked).lower() == "true":
         return
-    allowed = []
+    allowed: list[str] = []
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
-        allowed.append(sql_literal(str(folder.resolve()) + "/"))
+        for form in (folder.absolute(), folder.resolve()):  # as given, and with links resolved
+            literal = sql_literal(str(form).rstrip("/") + "/")
+            if literal not in allowed:
+                allowed.append(literal)
     con.execute(f"SET allowed_directories = [{', '.join(allowed)}]")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")

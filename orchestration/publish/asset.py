@@ -17,7 +17,12 @@ from orchestration.defs.operations import (
     only_transient_retried,
 )
 from orchestration.publish.fingerprints import MartsChanged
-from orchestration.publish.gate import decide, run_check_evaluations, run_mart_fingerprints
+from orchestration.publish.gate import (
+    decide,
+    run_check_evaluations,
+    run_ledger_seq,
+    run_mart_fingerprints,
+)
 from orchestration.publish.serving import Publication, publish, unchanged_version
 from orchestration.settings import Settings
 
@@ -71,7 +76,13 @@ def build_serving_asset(
         try:
             version = publish(
                 settings,
-                Publication(context.run_id, decision.passed, decision.failed_non_blocking, checked),
+                Publication(
+                    context.run_id,
+                    decision.passed,
+                    decision.failed_non_blocking,
+                    checked,
+                    run_ledger_seq(context.instance, context.run_id),
+                ),
             )
         except MartsChanged as exc:
             raise BadDataFailure(str(exc), metadata={"marts_changed": True}) from exc

@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 
 METADATA_KEY = "mart_fingerprint"
+LEDGER_KEY = "ledger_seq"  # newest ingest ledger entry the marts were built from
 
 
 class MartsChanged(RuntimeError):
@@ -40,3 +41,15 @@ def mart_fingerprints(
 def compare(expected: dict[str, str], actual: dict[str, str]) -> list[str]:
     """Marts whose fingerprint differs from (or is missing against) the expected one."""
     return sorted(t for t, fp in expected.items() if actual.get(t) != fp)
+
+
+def newest_ledger_seq(con: duckdb.DuckDBPyConnection, catalog: str) -> int | None:
+    """The newest ingest ledger entry of the database (None without a ledger)."""
+    exists = con.execute(
+        "SELECT 1 FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'ingest' "
+        "AND table_name = 'ledger'",
+        [catalog],
+    ).fetchall()
+    if not exists:
+        return None
+    return con.execute(f"SELECT max(seq) FROM {catalog}.ingest.ledger").fetchone()[0]

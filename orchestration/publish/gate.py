@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from orchestration.publish.fingerprints import METADATA_KEY
+from orchestration.publish.fingerprints import LEDGER_KEY, METADATA_KEY
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,17 @@ def run_mart_fingerprints(instance: dg.DagsterInstance, run_id: str) -> dict[str
         if value:
             found.setdefault(observation.asset_key.path[-1], set()).add(value)
     return found
+
+
+def run_ledger_seq(instance: dg.DagsterInstance, run_id: str) -> int | None:
+    """The newest ledger entry the run's dbt step built the marts from (None: not recorded)."""
+    seqs = []
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_OBSERVATION):
+        metadata = entry.get_dagster_event().event_specific_data.asset_observation.metadata or {}
+        value = getattr(metadata.get(LEDGER_KEY), "value", metadata.get(LEDGER_KEY))
+        if isinstance(value, int):
+            seqs.append(value)
+    return min(seqs) if seqs else None
 
 
 def blocking_checks_on(

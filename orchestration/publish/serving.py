@@ -58,6 +58,7 @@ class Publication:
     checks_passed: tuple[str, ...]
     checks_failed: tuple[str, ...]
     mart_fingerprints: dict[str, str] | None = None  # what the gate checked; None: not compared
+    ledger_seq: int | None = None  # newest ledger entry behind the marts; None: every entry
 
 
 def _sql_path(path: Path) -> str:
@@ -189,8 +190,11 @@ def _copy_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
     return tables
 
 
-def _copy_sources(con: duckdb.DuckDBPyConnection) -> None:
-    """`publication_sources`: the export files loaded into the warehouse (from the ledger)."""
+def _copy_sources(con: duckdb.DuckDBPyConnection, ledger_seq: int | None = None) -> None:
+    """`publication_sources`: the export files loaded into the warehouse (from the ledger).
+
+    With `ledger_seq`, only files up to that entry: those the published marts were built from.
+    """
     (has_ledger,) = con.execute(
         "SELECT count(*) FROM duckdb_tables() "
         "WHERE database_name = 'build' AND schema_name = ? AND table_name = 'ledger'",
@@ -199,6 +203,7 @@ def _copy_sources(con: duckdb.DuckDBPyConnection) -> None:
     source = (
         f"SELECT seq, file_path, file_hash, source, entity, rows_loaded, rows_quarantined, "
         f"finished_at AS loaded_at FROM build.{INGEST_SCHEMA}.ledger WHERE status = 'loaded'"
+        + ("" if ledger_seq is None else f" AND seq <= {int(ledger_seq)}")
         if has_ledger
         else "SELECT NULL::BIGINT AS seq, NULL::VARCHAR AS file_path, NULL::VARCHAR AS file_hash, "
         "NULL::VARCHAR AS source, NULL::VARCHAR AS entity, NULL::BIGINT AS rows_loaded, "
@@ -270,7 +275,7 @@ def _build(settings: Settings, target: Path, version: int, publication: Publicat
                     "Publication refused: these marts changed after this run's gate checked "
                     f"them (another run rebuilt them?): {', '.join(changed)}. The serving file "
                     "was left as it was; the next run rebuilds, checks and publishes them.")
-        _copy_sources(con)
+        _copy_sources(con, publication.ledger_seq)
         _write_log(con, history, version, storage_version, tables, publication)
         con.execute("CHECKPOINT serving")
         con.execute("DETACH serving")
@@ -291,7 +296,11 @@ def publish(settings: Settings, publication: Publication) -> int:
         kept = version_files(settings)
         version = max(kept, default=0) + 1
         staging = settings.serving_dir / f"{_TEMP_PREFIXES[0]}{version:04d}.duckdb"
-        _build(settings, staging, version, publication)
+        try:
+            _build(settings, staging, version, publication)
+        except MartsChanged:
+            staging.unlink(missing_ok=True)
+            raise
         os.link(staging, _version_path(settings, version))
         _fsync(settings.versions_dir)
         _swap_in(settings, staging)
