@@ -20,6 +20,7 @@ def test_models_are_grouped_by_layer_and_tier() -> None:
         "staging",
         "intermediate",
         "tier1_fundamentals",
+        "tier2_relationships",
         "empathy_index",
         "reference",
     }
@@ -27,6 +28,7 @@ def test_models_are_grouped_by_layer_and_tier() -> None:
     assert _group("intermediate", "int_survey_responses_enriched") == "intermediate"
     assert _group("marts", "fct_csat") == "tier1_fundamentals"
     assert _group("marts", "fct_empathy_index") == "empathy_index"
+    assert _group("marts", "fct_people_pulse") == "tier2_relationships"
     assert _group("reference", "kpi_targets") == "reference"
 
 

@@ -59,7 +59,8 @@ valued as (
             when not grid.kpi_has_data then grid.missing_reason
             when kpi_values.kpi is null then 'no data in this period'
             else 'not reportable: n = ' || cast(kpi_values.n as {{ dbt.type_string() }})
-                || ', below the minimum of {{ var("min_n_reportable") }}'
+                || ', below the minimum of '
+                || cast(coalesce(kpi_values.min_n, {{ var('min_n_reportable') }}) as {{ dbt.type_string() }})
         end as unavailable_reason
     from grid
     left join kpi_values
