@@ -133,3 +133,63 @@ def test_teq_totals_recomputed_from_the_landing_file(planted: Warehouse) -> None
         < overall["teq_total_mean"]
         < overall["teq_total_mean_ci_high"]
     )
+
+
+def _day(text: str) -> datetime:
+    return datetime.strptime(text, "%d/%m/%Y")
+
+
+def test_initiative_before_after_recomputed_from_the_landing_files(planted: Warehouse) -> None:
+    """Same people before and after: each person's mean in the 90 days before the start and
+    from the end; the trained teams' change and its difference from the others' change."""
+    team = {e["Employee Number"]: e["Team"] for e in _rows(planted, "employees.csv")}
+    answers = _rows(planted, "pulse_survey.csv")
+    rows = {
+        (r["initiative_id"], r["population"]): r
+        for r in planted.records("SELECT * FROM marts.fct_people_initiatives")
+    }
+    for initiative in _rows(planted, "initiatives.csv"):
+        start = _day(initiative["Start"])
+        after_from = _day(initiative["End"]) if initiative["End"] else start
+        teams = {t.strip().lower() for t in initiative["Teams"].split(";")}
+        windows: dict[str, dict[str, dict[str, list[float]]]] = defaultdict(
+            lambda: defaultdict(lambda: defaultdict(list))
+        )
+        for a in answers:
+            day, person = _day(a["Date"]), a["Employee Number"]
+            trained = "all" in teams or team[person].lower() in teams
+            if 0 < (start - day).days <= 90:
+                window = "before"
+            elif 0 <= (day - after_from).days < 90:
+                window = "after"
+            else:
+                continue
+            population = "trained" if trained else "untrained"
+            windows[population][person][window].append(float(a["Wellbeing"]))
+        changes = {}
+        for population, people in windows.items():
+            diffs = [
+                sum(w["after"]) / len(w["after"]) - sum(w["before"]) / len(w["before"])
+                for w in people.values()
+                if w["before"] and w["after"]
+            ]
+            row = rows[(initiative["ID"], population)]
+            assert not row["is_suppressed"] and row["n_people"] == len(diffs)
+            assert row["wellbeing_change"] == pytest.approx(sum(diffs) / len(diffs))
+            assert row["wellbeing_change_ci_low"] < row["wellbeing_change"]
+            assert row["wellbeing_change"] < row["wellbeing_change_ci_high"]
+            changes[population] = sum(diffs) / len(diffs)
+        trained_row = rows[(initiative["ID"], "trained")]
+        if "untrained" in changes:
+            assert trained_row["wellbeing_change_vs_untrained"] == pytest.approx(
+                changes["trained"] - changes["untrained"]
+            )
+        else:
+            assert trained_row["wellbeing_change_vs_untrained"] is None
+
+
+def test_attrition_recomputed_from_the_landing_file(planted: Warehouse) -> None:
+    employees = _rows(planted, "employees.csv")
+    overall = planted.records("SELECT * FROM marts.fct_people_attrition WHERE grain = 'overall'")[0]
+    assert overall["n_people"] == len(employees)
+    assert overall["n_left"] == sum(bool(e["End Date"]) for e in employees)
