@@ -7,8 +7,9 @@ pulse and TEQ figures are recomputed in plain Python from the landing files.
 from __future__ import annotations
 
 import csv
+import json
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from effects_warehouse import Warehouse
@@ -193,3 +194,49 @@ def test_attrition_recomputed_from_the_landing_file(planted: Warehouse) -> None:
     overall = planted.records("SELECT * FROM marts.fct_people_attrition WHERE grain = 'overall'")[0]
     assert overall["n_people"] == len(employees)
     assert overall["n_left"] == sum(bool(e["End Date"]) for e in employees)
+
+
+def test_nps_attribution_recomputed_from_the_landing_files(planted: Warehouse) -> None:
+    """An NPS answer goes to the team that handled most of the customer's contacts in the 90
+    days before it (ties: the latest contact's team)."""
+    team = {e["CRM Agent ID"]: e["Team"] for e in _rows(planted, "employees.csv")}
+    contacts: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    with (planted.landing_dir / "crm" / "helpdesk_tickets.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            ticket = json.loads(line)
+            if ticket.get("assignee") in team:
+                opened = datetime.strptime(ticket["created_at"], "%Y-%m-%dT%H:%M:%SZ")
+                contacts[ticket["requester_id"]].append((opened, team[ticket["assignee"]]))
+    with (planted.landing_dir / "surveys" / "survey_responses.csv").open(
+        encoding="utf-8-sig", newline=""
+    ) as handle:
+        answers = [r for r in csv.DictReader(handle, delimiter=";") if r["Survey"] == "NPS"]
+    expected = {}
+    for answer in answers:
+        at = datetime.strptime(answer["Submitted"], "%d.%m.%Y %H:%M")
+        recent = [
+            (opened, t)
+            for opened, t in contacts[answer["Customer Ref"]]
+            if at - timedelta(days=90) <= opened < at
+        ]
+        counts: dict[str, tuple[int, datetime]] = {}
+        for opened, t in recent:
+            n, last = counts.get(t, (0, opened))
+            counts[t] = (n + 1, max(last, opened))
+        ranked = sorted(counts, key=lambda t: (-counts[t][0], -counts[t][1].timestamp(), t))
+        expected[answer["Response ID"]] = ranked[0] if ranked else None
+    published = dict(
+        planted.query(
+            "SELECT response_id, attributed_team FROM intermediate.int_nps_team_attribution"
+        )
+    )
+    assert published and set(published) <= set(expected)
+    assert {k: expected[k] for k in published} == published
+    link = planted.records(
+        "SELECT n_nps_answers, n_nps_attributed FROM marts.fct_people_customer_link "
+        "WHERE customer_measure = 'nps' LIMIT 1"
+    )[0]
+    assert link == {
+        "n_nps_answers": len(published),
+        "n_nps_attributed": sum(t is not None for t in published.values()),
+    }
