@@ -9,10 +9,14 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from effects_warehouse import Warehouse
+
+from orchestration.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -200,12 +204,15 @@ def test_nps_attribution_recomputed_from_the_landing_files(planted: Warehouse) -
     """An NPS answer goes to the team that handled most of the customer's contacts in the 90
     days before it (ties: the latest contact's team)."""
     team = {e["CRM Agent ID"]: e["Team"] for e in _rows(planted, "employees.csv")}
+    mapping = yaml.safe_load((PROJECT_ROOT / "mappings" / "crm.yml").read_text())
+    zone = ZoneInfo(mapping["entities"]["interactions"].get("time_zone", "UTC"))
     contacts: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
     with (planted.landing_dir / "crm" / "helpdesk_tickets.jsonl").open(encoding="utf-8") as f:
         for line in f:
             ticket = json.loads(line)
             if ticket.get("assignee") in team:
-                opened = datetime.strptime(ticket["created_at"], "%Y-%m-%dT%H:%M:%SZ")
+                utc = datetime.strptime(ticket["created_at"], "%Y-%m-%dT%H:%M:%SZ")
+                opened = utc.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
                 contacts[ticket["requester_id"]].append((opened, team[ticket["assignee"]]))
     with (planted.landing_dir / "surveys" / "survey_responses.csv").open(
         encoding="utf-8-sig", newline=""
