@@ -33,6 +33,7 @@ def test_models_are_grouped_by_layer_and_tier() -> None:
     assert _group("marts", "fct_ai_bot_empathy") == "tier3_advanced"
     assert _group("marts", "fct_journey_touchpoints") == "tier2_relationships"
     assert _group("intermediate", "int_journey_touchpoints") == "intermediate"
+    assert _group("marts", "fct_people_pulse") == "tier2_relationships"
     assert _group("reference", "kpi_targets") == "reference"
 
 

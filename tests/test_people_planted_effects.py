@@ -7,11 +7,16 @@ pulse and TEQ figures are recomputed in plain Python from the landing files.
 from __future__ import annotations
 
 import csv
+import json
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from effects_warehouse import Warehouse
+
+from orchestration.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -133,3 +138,112 @@ def test_teq_totals_recomputed_from_the_landing_file(planted: Warehouse) -> None
         < overall["teq_total_mean"]
         < overall["teq_total_mean_ci_high"]
     )
+
+
+def _day(text: str) -> datetime:
+    return datetime.strptime(text, "%d/%m/%Y")
+
+
+def test_initiative_before_after_recomputed_from_the_landing_files(planted: Warehouse) -> None:
+    """Same people before and after: each person's mean in the 90 days before the start and
+    from the end; the trained teams' change and its difference from the others' change."""
+    team = {e["Employee Number"]: e["Team"] for e in _rows(planted, "employees.csv")}
+    answers = _rows(planted, "pulse_survey.csv")
+    rows = {
+        (r["initiative_id"], r["population"]): r
+        for r in planted.records("SELECT * FROM marts.fct_people_initiatives")
+    }
+    for initiative in _rows(planted, "initiatives.csv"):
+        start = _day(initiative["Start"])
+        after_from = _day(initiative["End"]) if initiative["End"] else start
+        teams = {t.strip().lower() for t in initiative["Teams"].split(";")}
+        windows: dict[str, dict[str, dict[str, list[float]]]] = defaultdict(
+            lambda: defaultdict(lambda: defaultdict(list))
+        )
+        for a in answers:
+            day, person = _day(a["Date"]), a["Employee Number"]
+            trained = "all" in teams or team[person].lower() in teams
+            if 0 < (start - day).days <= 90:
+                window = "before"
+            elif 0 <= (day - after_from).days < 90:
+                window = "after"
+            else:
+                continue
+            population = "trained" if trained else "untrained"
+            windows[population][person][window].append(float(a["Wellbeing"]))
+        changes = {}
+        for population, people in windows.items():
+            diffs = [
+                sum(w["after"]) / len(w["after"]) - sum(w["before"]) / len(w["before"])
+                for w in people.values()
+                if w["before"] and w["after"]
+            ]
+            row = rows[(initiative["ID"], population)]
+            assert not row["is_suppressed"] and row["n_people"] == len(diffs)
+            assert row["wellbeing_change"] == pytest.approx(sum(diffs) / len(diffs))
+            assert row["wellbeing_change_ci_low"] < row["wellbeing_change"]
+            assert row["wellbeing_change"] < row["wellbeing_change_ci_high"]
+            changes[population] = sum(diffs) / len(diffs)
+        trained_row = rows[(initiative["ID"], "trained")]
+        if "untrained" in changes:
+            assert trained_row["wellbeing_change_vs_untrained"] == pytest.approx(
+                changes["trained"] - changes["untrained"]
+            )
+        else:
+            assert trained_row["wellbeing_change_vs_untrained"] is None
+
+
+def test_attrition_recomputed_from_the_landing_file(planted: Warehouse) -> None:
+    employees = _rows(planted, "employees.csv")
+    overall = planted.records("SELECT * FROM marts.fct_people_attrition WHERE grain = 'overall'")[0]
+    assert overall["n_people"] == len(employees)
+    assert overall["n_left"] == sum(bool(e["End Date"]) for e in employees)
+
+
+def test_nps_attribution_recomputed_from_the_landing_files(planted: Warehouse) -> None:
+    """An NPS answer goes to the team that handled most of the customer's contacts in the 90
+    days before it (ties: the latest contact's team)."""
+    team = {e["CRM Agent ID"]: e["Team"] for e in _rows(planted, "employees.csv")}
+    mapping = yaml.safe_load((PROJECT_ROOT / "mappings" / "crm.yml").read_text())
+    zone = ZoneInfo(mapping["entities"]["interactions"].get("time_zone", "UTC"))
+    contacts: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    with (planted.landing_dir / "crm" / "helpdesk_tickets.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            ticket = json.loads(line)
+            if ticket.get("assignee") in team:
+                utc = datetime.strptime(ticket["created_at"], "%Y-%m-%dT%H:%M:%SZ")
+                opened = utc.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
+                contacts[ticket["requester_id"]].append((opened, team[ticket["assignee"]]))
+    with (planted.landing_dir / "surveys" / "survey_responses.csv").open(
+        encoding="utf-8-sig", newline=""
+    ) as handle:
+        answers = [r for r in csv.DictReader(handle, delimiter=";") if r["Survey"] == "NPS"]
+    expected = {}
+    for answer in answers:
+        at = datetime.strptime(answer["Submitted"], "%d.%m.%Y %H:%M")
+        recent = [
+            (opened, t)
+            for opened, t in contacts[answer["Customer Ref"]]
+            if at - timedelta(days=90) <= opened < at
+        ]
+        counts: dict[str, tuple[int, datetime]] = {}
+        for opened, t in recent:
+            n, last = counts.get(t, (0, opened))
+            counts[t] = (n + 1, max(last, opened))
+        ranked = sorted(counts, key=lambda t: (-counts[t][0], -counts[t][1].timestamp(), t))
+        expected[answer["Response ID"]] = ranked[0] if ranked else None
+    published = dict(
+        planted.query(
+            "SELECT response_id, attributed_team FROM intermediate.int_nps_team_attribution"
+        )
+    )
+    assert published and set(published) <= set(expected)
+    assert {k: expected[k] for k in published} == published
+    link = planted.records(
+        "SELECT n_nps_answers, n_nps_attributed FROM marts.fct_people_customer_link "
+        "WHERE customer_measure = 'nps' LIMIT 1"
+    )[0]
+    assert link == {
+        "n_nps_answers": len(published),
+        "n_nps_attributed": sum(t is not None for t in published.values()),
+    }

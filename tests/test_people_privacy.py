@@ -23,6 +23,7 @@ from people_attacker import attack, hr_tables, published_cells
 
 from orchestration.defs.dbt_models import dbt_executable
 from orchestration.ingest import ingest_source
+from orchestration.quality.suites import load_suites
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 PEOPLE_MARTS = {
@@ -262,3 +263,11 @@ def test_no_employee_pseudonym_is_published(planted: Warehouse) -> None:
             ).fetchall()
         }
     assert schemas == {"intermediate"}
+
+
+def test_people_mart_checks_report_no_values() -> None:
+    """Great Expectations results of the people marts carry no value (Dagster metadata)."""
+    suites = load_suites("marts")
+    people = {name for name in suites if name.startswith("fct_people_")}
+    assert people == PEOPLE_MARTS | {"fct_people_customer_link"}
+    assert all(suites[name].private for name in people)

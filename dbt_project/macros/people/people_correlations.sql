@@ -1,7 +1,8 @@
 {#- Pearson correlations between people measures and customer outcomes over the rows of
     `relation` (teams or agents): one row per pair with n_units, r and its 95% Fisher-z
     interval, and, per unit of the people measure, the slope of the outcome (ordinary least
-    squares) with its 95% normal interval. `people_measures` maps a measure column to the SQL
+    squares) with its 95% Student-t interval (n - 2 degrees of freedom). `people_measures`
+    maps a measure column to the SQL
     condition a unit must meet to count (e.g. its figure is published); `outcomes` maps an
     outcome column to its n column; a unit counts when that n reaches `min_outcome_n`. -#}
 {% macro people_correlations(relation, people_measures, outcomes, min_outcome_n) -%}
@@ -34,9 +35,9 @@ select
     {{ correlation_low('r', 'n_units') }} as r_ci_low,
     {{ correlation_high('r', 'n_units') }} as r_ci_high,
     case when n_units >= 3 then slope end as slope,
-    case when n_units >= 4 and abs(r) < 1 then round(slope - {{ z_95() }} * sd_ratio
+    case when n_units >= 4 and abs(r) < 1 then round(slope - {{ t_critical_95('(n_units - 2)') }} * sd_ratio
         * sqrt((1 - r * r) / (n_units - 2.0)), 6) end as slope_ci_low,
-    case when n_units >= 4 and abs(r) < 1 then round(slope + {{ z_95() }} * sd_ratio
+    case when n_units >= 4 and abs(r) < 1 then round(slope + {{ t_critical_95('(n_units - 2)') }} * sd_ratio
         * sqrt((1 - r * r) / (n_units - 2.0)), 6) end as slope_ci_high
 from pairs
 {%- endmacro %}

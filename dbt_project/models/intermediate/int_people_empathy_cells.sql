@@ -27,7 +27,7 @@ select
     grain,
     grain_value,
     period_start,
-    case when grain = 'month' then 'month' end as series,
+    case when grain = 'month' and period_start is not null then 'month' end as series,
     assessment_id as contribution_id,
     employee_id as person_id,
     teq_status,

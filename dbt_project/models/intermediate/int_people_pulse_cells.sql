@@ -27,7 +27,7 @@ cells as (
         grain,
         grain_value,
         period_start,
-        case when grain = 'month' then 'month' end as series,
+        case when grain = 'month' and period_start is not null then 'month' end as series,
         response_id,
         employee_id
         {%- for m in measures %},

@@ -6,7 +6,8 @@
     - carried_forward: no data in a month, but a reportable value within the last
       var('index_carry_forward_months') months (a component measured quarterly, say);
       scored at that value, and said so.
-    - low_sample_bound: data, but fewer answers than var('min_n_reportable'); scored at the
+    - low_sample_bound: data, but fewer answers than the KPI's minimum (fct_kpi_values.min_n,
+      by default var('min_n_reportable')); scored at the
       pessimistic end of its 95% interval, so thin data cannot flatter the index.
     - no_data: scored 0, the worst end of its scale.
     Scores come from score_against_target: a value exactly on its target scores the index's
@@ -69,6 +70,7 @@ candidates as (
         kpi_values.n,
         kpi_values.ci_low,
         kpi_values.ci_high,
+        kpi_values.min_n,
         kpi_values.is_reportable,
         row_number() over (
             partition by grid.period, grid.component
@@ -99,6 +101,7 @@ valued as (
         candidates.n,
         candidates.ci_low,
         candidates.ci_high,
+        candidates.min_n,
         candidates.value_period,
         case
             when candidates.value is null then 'no_data'
@@ -159,7 +162,8 @@ select
         when basis = 'measured' then null
         when basis = 'carried_forward' then 'no data this month: the value of ' || value_period || ' is carried forward'
         when basis = 'low_sample_bound' then 'not reportable: n = ' || cast(n as {{ dbt.type_string() }})
-            || ', below the minimum of {{ var("min_n_reportable") }}; counted at the pessimistic end of its interval'
+            || ', below the minimum of ' || cast(min_n as {{ dbt.type_string() }})
+            || '; counted at the pessimistic end of its interval'
         when not kpi_has_data then missing_reason || '; counted as 0'
         else 'no data in this period; counted as 0'
     end as unavailable_reason

@@ -37,7 +37,7 @@ with kpi_rows as (
     select
         '{{ kpi }}' as kpi, grain, grain_value, period_start,
         {{ value }} as value, {{ n }} as n, {{ value }}_ci_low as ci_low, {{ value }}_ci_high as ci_high,
-        {{ n }} >= {{ min_n }} as is_reportable
+        {{ min_n }} as min_n, {{ n }} >= {{ min_n }} as is_reportable
     from {{ ref(mart) }}
     where grain in ('overall', 'month'){% if filter %} and {{ filter }}{% endif %}
     {% if not loop.last %}union all{% endif %}
@@ -53,6 +53,7 @@ select
     cast(n as {{ dbt.type_bigint() }}) as n,
     ci_low,
     ci_high,
+    cast(min_n as {{ dbt.type_bigint() }}) as min_n,
     is_reportable
 from kpi_rows
 where n > 0 and grain_value <> 'unknown'

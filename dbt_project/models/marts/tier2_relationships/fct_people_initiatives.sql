@@ -4,7 +4,8 @@
     var('people_window_days') days before and after it. change = after - before, the mean of
     each person's change, with its 95% paired Student-t interval; on the trained row,
     change_vs_untrained = the trained change minus the untrained change (difference in
-    differences, normal 95% interval). Suppressed cells: every figure null. -#}
+    differences, 95% Welch interval: Student-t with the Welch-Satterthwaite degrees of
+    freedom, rounded down). Suppressed cells: every figure null. -#}
 {%- set means = ['wellbeing', 'stress', 'job_satisfaction'] %}
 with answers as (
     select * from {{ ref('int_people_initiative_answers') }}
@@ -96,11 +97,16 @@ select
     trained.{{ m }}_change_ci_high,
     case when trained.population = 'trained' then trained.{{ m }}_change - untrained.{{ m }}_change end
         as {{ m }}_change_vs_untrained,
+    {%- set v1 = 'trained.' ~ m ~ '_change_variance' %}
+    {%- set v2 = 'untrained.' ~ m ~ '_change_variance' %}
+    {%- set welch_df = 'floor((' ~ v1 ~ ' + ' ~ v2 ~ ') * (' ~ v1 ~ ' + ' ~ v2 ~ ') / nullif('
+        ~ v1 ~ ' * ' ~ v1 ~ ' / (trained.n_' ~ m ~ ' - 1) + '
+        ~ v2 ~ ' * ' ~ v2 ~ ' / (untrained.n_' ~ m ~ ' - 1), 0))' %}
     case when trained.population = 'trained' then round(trained.{{ m }}_change - untrained.{{ m }}_change
-        - {{ z_95() }} * sqrt(trained.{{ m }}_change_variance + untrained.{{ m }}_change_variance), 6) end
+        - {{ t_critical_95(welch_df) }} * sqrt({{ v1 }} + {{ v2 }}), 6) end
         as {{ m }}_change_vs_untrained_ci_low,
     case when trained.population = 'trained' then round(trained.{{ m }}_change - untrained.{{ m }}_change
-        + {{ z_95() }} * sqrt(trained.{{ m }}_change_variance + untrained.{{ m }}_change_variance), 6) end
+        + {{ t_critical_95(welch_df) }} * sqrt({{ v1 }} + {{ v2 }}), 6) end
         as {{ m }}_change_vs_untrained_ci_high,
     {%- endfor %}
     trained.is_suppressed,
