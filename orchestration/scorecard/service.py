@@ -223,7 +223,7 @@ def _alerts(serving: ServingFile, limit: int = 6) -> tuple[str, ...]:
     baseline = {"other_weekdays": "the other weekdays"}
     return tuple(
         f"{fmt.period(r.grain, r.grain_value)}: {METRIC_LABELS.get(r.metric, r.metric)} "
-        f"{r.direction} {fmt.change(r.difference, 'share')} vs "
+        f"{fmt.change(r.difference, 'share')} vs "
         f"{baseline.get(r.comparison, fmt.period(r.grain, r.baseline_grain_value))} "
         f"(n={fmt.count(r.n)}, adjusted p {_p(r.p_value_adjusted)})"
         for r in rows.itertuples()
