@@ -46,3 +46,5 @@ def test_the_section_shows_the_planted_warehouse(
     assert "Not available for Website chatbot: every team took part" in text
     assert [c.channel for c in section.channels][-1] == "All channels"
     assert "Tuesday: answered within target -" in text
+    assert "Algorithmic empathy score of the bot's turns: 0/100" in text
+    assert "Customer sentiment from first to last turn with people: +" in text
