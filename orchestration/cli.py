@@ -49,10 +49,38 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _agent_key(args: argparse.Namespace) -> int:
-    from orchestration.ingest.pseudonyms import Pseudonymizer
+    from orchestration.ingest.pseudonyms import KeyMismatch, Pseudonymizer
     from orchestration.settings import Settings
 
-    print(Pseudonymizer.from_settings(Settings.from_env()).pseudonymize("agent", args.agent_id))
+    try:
+        pseudonymizer = Pseudonymizer.from_settings(Settings.from_env(), create=False)
+    except KeyMismatch as exc:
+        print(f"empathy agent-key: {exc}", file=sys.stderr)
+        return 2
+    print(pseudonymizer.pseudonymize("agent", args.agent_id))
+    return 0
+
+
+def _rotate_key(args: argparse.Namespace) -> int:
+    from orchestration.ingest.rekey import RekeyError, rotate_key
+    from orchestration.runlock import RunLockBusy, pipeline_run_lock
+    from orchestration.settings import Settings
+
+    settings = Settings.from_env()
+    new_key = Path(args.new_key).read_bytes() if args.new_key else None
+    try:
+        with pipeline_run_lock(settings, wait_seconds=args.wait):
+            report = rotate_key(settings, new_key)
+    except (RekeyError, RunLockBusy) as exc:
+        print(f"empathy rotate-key: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"re-keyed {report.pseudonyms} pseudonyms from {report.files_read} export files in one "
+        f"transaction; key fingerprint now {report.fingerprint}; key file {settings.key_file}"
+    )
+    if report.old_key_kept:
+        print(f"the previous key file was kept as {report.old_key_kept}")
+    print("Back up the new key file, apart from the warehouse; run `empathy run` to rebuild.")
     return 0
 
 
@@ -86,6 +114,20 @@ def main(argv: list[str] | None = None) -> int:
     agent = sub.add_parser("agent-key", help="the pseudonym the warehouse uses for a CRM agent id")
     agent.add_argument("agent_id")
     agent.set_defaults(func=_agent_key)
+
+    rotate = sub.add_parser(
+        "rotate-key",
+        help="re-key every pseudonym under a new key in one transaction (when the key is lost "
+        "or must change); needs the loaded exports still in the landing folder",
+    )
+    rotate.add_argument("--new-key", help="file holding the new key (default: a new random key)")
+    rotate.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        help="seconds to wait for a running pipeline run to finish",
+    )
+    rotate.set_defaults(func=_rotate_key)
 
     args = parser.parse_args(argv)
     return args.func(args)

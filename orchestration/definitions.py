@@ -3,6 +3,7 @@
 import dagster as dg
 
 from orchestration.defs import (
+    clv_predictions,
     dbt_models,
     ingestion,
     jobs,
@@ -17,6 +18,7 @@ defs = dg.Definitions.merge(
     ingestion.defs,
     text_analytics.defs,
     dbt_models.defs,
+    clv_predictions.defs,
     quality.defs,
     publication.defs,
     reporting.defs,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -56,6 +57,30 @@ def recover_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
     return recovered
 
 
+def _other_writer_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Runs launched by the daemon (schedule, sensor, UI) that are writing the warehouse now."""
+    from orchestration.defs.jobs import WRITER_RUN_TAG
+
+    in_flight = dg.RunsFilter(
+        statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+        tags={WRITER_RUN_TAG: "warehouse"},
+    )
+    return [run.run_id for run in instance.get_runs(filters=in_flight)]
+
+
+def _wait_for_other_writers(
+    instance: dg.DagsterInstance, poll_seconds: float = 2.0, max_seconds: float = 3600.0
+) -> None:
+    """Wait for them; after `max_seconds` (a run left STARTED by a killed daemon) go on: the
+    publication still refuses marts that differ from the ones its own gate checked."""
+    told, started = False, time.monotonic()
+    while (others := _other_writer_runs(instance)) and time.monotonic() - started < max_seconds:
+        if not told:
+            print(f"Waiting for run(s) {', '.join(others)} to finish writing the warehouse")
+            told = True
+        time.sleep(poll_seconds)
+
+
 def _ensure_landing_data(settings: Settings) -> None:
     landing = settings.landing_dir
     if landing.exists() and any(p.is_file() for p in landing.rglob("*")):
@@ -74,10 +99,15 @@ def run_pipeline() -> int:
 
     from orchestration.definitions import defs
     from orchestration.defs.operations import record_failed_run
+    from orchestration.runlock import pipeline_run_lock
 
-    with dg.DagsterInstance.get() as instance:
+    with (
+        pipeline_run_lock(settings, on_wait=print),
+        dg.DagsterInstance.get() as instance,
+    ):
         for run_id in recover_abandoned_runs(instance):
             print(f"Recovered abandoned run {run_id} (its process had died)")
+        _wait_for_other_writers(instance)
         job = defs.resolve_job_def("empathy_pipeline")
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, tags={PID_TAG: str(os.getpid())}
@@ -93,4 +123,9 @@ def run_pipeline() -> int:
     print(f"Run {result.run_id} succeeded.")
     print(f"Serving database (open read-only in a BI tool): {settings.serving_db}")
     print(f"Board scorecard: {scorecard}")
+    pdf = scorecard.with_suffix(".pdf")
+    if pdf.exists():
+        print(f"Board scorecard (PDF): {pdf}")
+    else:
+        print("Board scorecard (PDF): not written; install Chromium (apt-get install chromium)")
     return 0

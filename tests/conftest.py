@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from effects_warehouse import Warehouse, shared_warehouse
 from filelock import FileLock
 
 from orchestration.settings import PROJECT_ROOT, Settings, environment_under
-from effects_warehouse import Warehouse, shared_warehouse
 
 REALDATA_DIR = PROJECT_ROOT.parent / "shared" / "realdata"
 DEMO_CUSTOMERS = 800

@@ -7,12 +7,17 @@ The marts have the columns of the real dbt models, a few rows each, so the real 
 Run as a script, it is the process the crash and reader tests start and kill:
 
     python tests/quality_kit.py run [--pause-in build|publish --marker FILE]
+                                    [--variant NAME] [--hold-before-publish SECONDS --marker FILE]
+                                    [--start-after FILE]
     python tests/quality_kit.py pipeline [--pause-in dbt|publish --marker FILE]
     python tests/quality_kit.py read SERVING_FILE
 
 `run` materializes the gated assets in the instance of DAGSTER_HOME after recovering abandoned
-runs, as `empathy run` does; `pipeline` is `empathy run` itself. With `--pause-in`, the process
-touches the marker in the middle of that phase and waits to be killed. `read` holds one
+runs, as `empathy run` does (holding the pipeline run lock); `pipeline` is `empathy run` itself.
+With `--pause-in`, the process touches the marker in the middle of that phase and waits to be
+killed. With `--variant`, the stand-in build rewrites the marts with content of its own (as a
+run's dbt would); with `--hold-before-publish`, it touches the marker after the gate passed
+and waits that many seconds before publishing (the window another run could use). `read` holds one
 read-only connection and prints the served version at start and after every line on stdin.
 """
 
@@ -133,14 +138,26 @@ def _wait_to_be_killed(marker: Path) -> None:
     time.sleep(3600)
 
 
-def _stand_in(key: dg.AssetKey, pause_marker: Path | None = None) -> dg.AssetsDefinition:
+def write_variant(settings: Settings, variant: str) -> None:
+    """The synthetic marts with content of their own (they still pass every check)."""
+    write_build_db(settings, export=variant)
+    with duckdb.connect(str(settings.build_db)) as con:
+        con.execute("UPDATE marts.fct_csat SET score_sum = score_sum + ?", [sum(variant.encode())])
+
+
+def _stand_in(
+    key: dg.AssetKey, pause_marker: Path | None = None, variant: str | None = None
+) -> dg.AssetsDefinition:
     @dg.asset(key=key, group_name="tier1_fundamentals")
     def mart() -> None:
         """Stands in for the dbt model; the test wrote its table already.
 
         With a pause marker it rewrites the table as dbt would: one committed write (in the
         write-ahead log, not yet checkpointed), then an open transaction, then it waits.
+        With a variant it rewrites the marts with that variant's content.
         """
+        if variant is not None:
+            write_variant(Settings.from_env(), variant)
         if pause_marker is None:
             return
         settings = Settings.from_env()
@@ -153,12 +170,15 @@ def _stand_in(key: dg.AssetKey, pause_marker: Path | None = None) -> dg.AssetsDe
     return mart
 
 
-def gated_assets(pause_in_build: Path | None = None) -> list[dg.AssetsDefinition]:
+def gated_assets(
+    pause_in_build: Path | None = None, variant: str | None = None
+) -> list[dg.AssetsDefinition]:
     """Stand-in marts, their GX checks and the publication asset."""
     checks = build_mart_checks(MART_KEYS)
     serving = build_serving_asset(MART_KEYS, blocking_checks_on(MART_KEYS, [checks]))
     stand_ins = [
-        _stand_in(key, pause_in_build if i == 0 else None) for i, key in enumerate(MART_KEYS)
+        _stand_in(key, pause_in_build if i == 0 else None, variant if i == 0 else None)
+        for i, key in enumerate(MART_KEYS)
     ]
     return [*stand_ins, checks, serving]
 
@@ -223,13 +243,28 @@ def _pause_dbt(marker: Path) -> None:
     DbtCliInvocation.stream = first_event_then_wait
 
 
-def _run_gated_recorded(pause_in_build: Path | None) -> int:
+def _hold_before_publish(marker: Path, seconds: float) -> None:
+    """After the gate passed, touch the marker and wait before publishing."""
+    from orchestration.publish import asset
+
+    publish = asset.publish
+
+    def hold_then_publish(*args: object, **kwargs: object) -> int:
+        marker.touch()
+        time.sleep(seconds)
+        return publish(*args, **kwargs)
+
+    asset.publish = hold_then_publish
+
+
+def _run_gated_recorded(pause_in_build: Path | None, variant: str | None = None) -> int:
+    from orchestration.runlock import pipeline_run_lock
     from orchestration.runner import PID_TAG, recover_abandoned_runs
 
-    with dg.DagsterInstance.get() as instance:
+    with pipeline_run_lock(Settings.from_env()), dg.DagsterInstance.get() as instance:
         recover_abandoned_runs(instance)
         result = dg.materialize(
-            gated_assets(pause_in_build),
+            gated_assets(pause_in_build, variant),
             instance=instance,
             tags={PID_TAG: str(os.getpid())},
             raise_on_error=False,
@@ -253,18 +288,28 @@ def main(argv: list[str]) -> int:
     parser.add_argument("path", nargs="?", help="serving file (read)")
     parser.add_argument("--pause-in", choices=["build", "dbt", "publish"])
     parser.add_argument("--marker", type=Path)
+    parser.add_argument("--variant")
+    parser.add_argument("--hold-before-publish", type=float)
+    parser.add_argument("--start-after", type=Path, help="load everything, then wait for this file")
     args = parser.parse_args(argv)
+    if args.start_after:
+        import great_expectations  # noqa: F401 - the slow import, done before waiting
+
+        while not args.start_after.exists():
+            time.sleep(0.05)
     if args.command == "read":
         return _hold_reader(Path(args.path))
     if args.pause_in == "publish":
         _pause_publication(args.marker)
     if args.pause_in == "dbt":
         _pause_dbt(args.marker)
+    if args.hold_before_publish:
+        _hold_before_publish(args.marker, args.hold_before_publish)
     if args.command == "pipeline":
         from orchestration.runner import run_pipeline
 
         return run_pipeline()
-    return _run_gated_recorded(args.marker if args.pause_in == "build" else None)
+    return _run_gated_recorded(args.marker if args.pause_in == "build" else None, args.variant)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ YAML contracts in `dbt_project/models/marts/`), filled with a small planted data
 published by the real publication code, so the scorecard reads exactly what it reads in
 production. Planted: a Tuesday CSAT dip flagged as significant, a significant NPS rise in the
 latest month, a non-significant CSAT move (no arrow), a significant CSAT dip months ago (no
-longer news), no CES survey at all, an index rising 2.4 points a month whose latest month
-lacks a component (so May is the headline), and a quote with markup that must be escaped.
+longer news), no CES survey at all (counted as 0, coverage 80%), an index rising 2.4 points
+a month (not a significant change) with NPS its largest mover, and a quote with markup that
+must be escaped.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA, Settings
 
 LATEST_MONTH = "2025-06-01"
 LATEST_DAY = "2025-06-28"
-HEADLINE_INDEX = "68"  # May 2025, the latest month with every available component
+HEADLINE_INDEX = "70"  # June 2025, the reporting month: 56 + 2.4 x 6
 NPS_LATEST = 42.0
 NPS_RISE = 14.0
 TUESDAY_SHARE = 0.55
@@ -126,16 +127,21 @@ INSERT INTO {MARTS_SCHEMA}.fct_metric_alerts BY NAME SELECT * FROM (VALUES
        baseline_n, value, baseline_value, difference, z, p_value, p_value_adjusted,
        is_significant, direction);
 
--- The index: four of five components (no CES), an upward trend.
+-- The index: four of five components measured (CES counted as 0), an upward trend.
 INSERT INTO {MARTS_SCHEMA}.fct_empathy_index_components BY NAME
     SELECT p.period, p.period_start, c.component, c.pillar, k.latest_value AS raw_value,
-        k.latest_n AS n, CASE WHEN k.latest_value IS NOT NULL THEN 70.0 END AS normalized_value,
-        c.weight, CASE WHEN k.latest_value IS NOT NULL THEN c.weight / 0.8 ELSE 0 END
-            AS effective_weight,
+        k.latest_n AS n, CASE WHEN k.latest_value IS NOT NULL THEN p.period END AS value_period,
+        CASE WHEN k.latest_value IS NOT NULL THEN 'measured' ELSE 'no_data' END AS basis,
+        CASE WHEN k.latest_value IS NOT NULL THEN 70.0 ELSE 0.0 END AS score,
+        CASE WHEN k.latest_value IS NOT NULL THEN 66.0 ELSE 0.0 END AS score_ci_low,
+        CASE WHEN k.latest_value IS NOT NULL THEN 74.0 ELSE 0.0 END AS score_ci_high,
+        c.weight, c.weight AS weight_share,
+        c.weight * CASE WHEN k.latest_value IS NOT NULL THEN 70.0 ELSE 0.0 END AS contribution,
         k.target, k.amber_threshold, k.owner,
         CASE WHEN k.latest_value IS NOT NULL THEN 'amber' END AS status,
         k.latest_value IS NOT NULL AS is_available,
-        CASE WHEN k.latest_value IS NULL THEN '{CES_REASON}' END AS unavailable_reason
+        CASE WHEN k.latest_value IS NULL THEN '{CES_REASON}; counted as 0' END
+            AS unavailable_reason
     FROM (SELECT strftime(period_start, '%Y-%m-%d') AS period, period_start FROM months
           UNION ALL SELECT 'overall', NULL) AS p
     CROSS JOIN (VALUES ('csat_top2_share', 'customer_feeling', 0.30),
@@ -144,15 +150,50 @@ INSERT INTO {MARTS_SCHEMA}.fct_empathy_index_components BY NAME
         ('empathy_language_ratio', 'voice_of_the_customer', 0.15)) AS c(component, pillar, weight)
     JOIN kpis AS k ON k.kpi = c.component;
 INSERT INTO {MARTS_SCHEMA}.fct_empathy_index BY NAME
-    SELECT period, period_start, index_value,
+    SELECT period, period_start, index_value, index_value - 3 AS index_ci_low,
+        index_value + 3 AS index_ci_high,
         CASE WHEN index_value >= 75 THEN 'green' WHEN index_value >= 60 THEN 'amber'
              ELSE 'red' END AS band,
-        0.8 AS coverage, 4 AS n_components_used, 5 AS n_components_configured,
+        'published' AS status, 0.8 AS coverage, 0.7 AS coverage_floor,
+        4 AS n_components_used, 5 AS n_components_configured,
         'csat_top2_share, empathy_language_ratio, net_sentiment, nps' AS components_used,
-        'ces_easy_share' AS components_missing
-    FROM (SELECT strftime(period_start, '%Y-%m-%d') AS period, period_start,
+        'ces_easy_share' AS components_missing,
+        period <> 'overall' AS is_complete_period,
+        coalesce(period = '{LATEST_MONTH}', false) AS is_latest,
+        CASE WHEN k > 1 THEN strftime(period_start - INTERVAL 1 MONTH, '%Y-%m-%d') END
+            AS previous_period,
+        CASE WHEN k > 1 THEN 2.4 END AS change,
+        CASE WHEN k > 1 THEN -0.6 END AS change_ci_low,
+        CASE WHEN k > 1 THEN 5.4 END AS change_ci_high,
+        CASE WHEN k > 1 THEN false END AS change_is_significant,
+        CASE WHEN k > 1 THEN 'flat' END AS change_direction
+    FROM (SELECT strftime(period_start, '%Y-%m-%d') AS period, period_start, k,
               56.0 + 2.4 * k AS index_value FROM months
-          UNION ALL SELECT 'overall', NULL, 64.0);
+          UNION ALL SELECT 'overall', NULL, NULL, 64.0);
+INSERT INTO {MARTS_SCHEMA}.fct_empathy_index_changes BY NAME SELECT * FROM (VALUES
+    ('{LATEST_MONTH}', DATE '{LATEST_MONTH}', '2025-05-01', 'nps', 1.6, 1),
+    ('{LATEST_MONTH}', DATE '{LATEST_MONTH}', '2025-05-01', 'csat_top2_share', 0.8, 2)
+) AS t(period, period_start, previous_period, component, contribution_to_change, mover_rank);
+
+-- Accountability: one overdue commitment, one on time; two departments.
+INSERT INTO {MARTS_SCHEMA}.fct_commitments BY NAME SELECT * FROM (VALUES
+    ('C-1', 'ces_easy_share', 'CES: share who found it easy', 'Publish a billing FAQ',
+        'Head of Operations', DATE '2025-06-15', 'in_progress', 'no_data', DATE '{LATEST_DAY}',
+        true, 13),
+    ('C-2', 'nps', 'Net Promoter Score', 'Call back every detractor', 'Managing Director',
+        DATE '2025-09-30', 'open', 'green', DATE '{LATEST_DAY}', false, NULL)
+) AS t(commitment_id, kpi, kpi_label, action, owner, due_date, status, kpi_status, as_of_date,
+       is_overdue, days_overdue);
+INSERT INTO {MARTS_SCHEMA}.fct_customer_centricity BY NAME SELECT * FROM (VALUES
+    ('Customer Service', DATE '{LATEST_MONTH}', 3, 1, 1 / 3, 0.06, 0.79, 427, 329, 0.77, 0.73,
+        0.81, true, 2, 55.2),
+    ('Operations', DATE '{LATEST_MONTH}', 1, 0, 0.0, 0.0, 0.79, 0, 0, NULL, NULL, NULL, false,
+        1, 0.0)
+) AS t(department, reporting_month, n_kpis_with_status, n_kpis_on_target, kpi_on_target_share,
+       kpi_on_target_share_ci_low, kpi_on_target_share_ci_high, n_csat_answers, n_csat_top2,
+       contacts_csat_top2_share, contacts_csat_top2_share_ci_low,
+       contacts_csat_top2_share_ci_high, contacts_csat_is_reportable, n_proxies,
+       centricity_score);
 
 -- Voice of the customer.
 INSERT INTO {MARTS_SCHEMA}.fct_verbatims BY NAME SELECT * FROM (VALUES
@@ -173,14 +214,6 @@ INSERT INTO {MARTS_SCHEMA}.fct_staff_recognition BY NAME SELECT * FROM (VALUES
     ('agt_1111222233334444', 'Team South', 2, 0, 2, 3, NULL)
 ) AS t(agent_key, team, n_mentions, praise_count, negative_mentions, recognition_rank,
        example_verbatims);
--- The latest month lacks NPS (too few answers): not complete, so not the headline.
-UPDATE {MARTS_SCHEMA}.fct_empathy_index SET coverage = 0.6,
-    components_used = 'csat_top2_share, empathy_language_ratio, net_sentiment',
-    components_missing = 'ces_easy_share, nps'
-    WHERE period = '{LATEST_MONTH}';
-UPDATE {MARTS_SCHEMA}.fct_empathy_index_components SET is_available = false,
-    unavailable_reason = 'not reportable: n = 12, below the minimum of 30'
-    WHERE period = '{LATEST_MONTH}' AND component = 'nps';
 """
 
 # Removing the surveys: what the marts hold when the exports have no survey at all.
@@ -197,15 +230,22 @@ UPDATE {MARTS_SCHEMA}.dim_kpis SET latest_period = NULL, latest_period_start = N
         ELSE 'no CSAT survey responses in the exports' END
     WHERE kpi IN ('csat_top2_share', 'csat_mean', 'nps', 'ces_easy_share');
 UPDATE {MARTS_SCHEMA}.fct_empathy_index_components SET raw_value = NULL, n = NULL,
-    normalized_value = NULL, effective_weight = 0, status = NULL, is_available = false,
+    value_period = NULL, basis = 'no_data', score = 0, score_ci_low = 0, score_ci_high = 0,
+    contribution = 0, status = NULL, is_available = false,
     unavailable_reason = CASE component
         WHEN 'nps' THEN 'no NPS survey responses in the exports'
         WHEN 'ces_easy_share' THEN '{CES_REASON}'
-        ELSE 'no CSAT survey responses in the exports' END
+        ELSE 'no CSAT survey responses in the exports' END || '; counted as 0'
     WHERE component IN ('csat_top2_share', 'nps', 'ces_easy_share');
-UPDATE {MARTS_SCHEMA}.fct_empathy_index SET coverage = 0.3,
+UPDATE {MARTS_SCHEMA}.fct_empathy_index SET coverage = 0.3, index_value = NULL,
+    index_ci_low = NULL, index_ci_high = NULL, band = NULL, status = 'not_enough_data',
+    status_reason = 'coverage 30% of the configured weight, below the floor of 70%; missing: '
+        || 'ces_easy_share, csat_top2_share, nps',
+    previous_period = NULL, change = NULL, change_ci_low = NULL, change_ci_high = NULL,
+    change_is_significant = NULL, change_direction = NULL,
     components_used = 'empathy_language_ratio, net_sentiment',
     components_missing = 'ces_easy_share, csat_top2_share, nps';
+DELETE FROM {MARTS_SCHEMA}.fct_empathy_index_changes;
 """
 
 

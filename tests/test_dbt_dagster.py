@@ -31,6 +31,8 @@ def test_models_are_grouped_by_layer_and_tier() -> None:
     assert _group("marts", "fct_empathy_index") == "empathy_index"
     assert _group("marts", "fct_channel_service") == "tier2_relationships"
     assert _group("marts", "fct_ai_bot_empathy") == "tier3_advanced"
+    assert _group("marts", "fct_journey_touchpoints") == "tier2_relationships"
+    assert _group("intermediate", "int_journey_touchpoints") == "intermediate"
     assert _group("reference", "kpi_targets") == "reference"
 
 

@@ -4,7 +4,9 @@ database, not in the serving file, not in the scorecard, not in the Dagster run 
 
 from __future__ import annotations
 
+import random
 import re
+import uuid
 from pathlib import Path
 
 import dagster as dg
@@ -13,8 +15,27 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
+# Whole values only: a pattern must not touch a letter, digit or hyphen on either side, so
+# generated identifiers (run ids, UUIDs, hashes) whose digit runs look like a phone number
+# never match by chance. Both patterns run in DuckDB (RE2) and in Python's `re`.
+_EDGE_BEFORE, _EDGE_AFTER = r"(^|[^A-Za-z0-9-])", r"($|[^A-Za-z0-9-])"
 EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+"
-PHONE = r"\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}"
+PHONE = _EDGE_BEFORE + r"\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}" + _EDGE_AFTER
+
+
+def test_the_phone_pattern_finds_phones_and_never_matches_generated_identifiers() -> None:
+    rng = random.Random(20261130)
+    identifiers = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(100_000)]
+    identifiers += [f"{rng.getrandbits(256):064x}" for _ in range(1_000)]  # content hashes
+    assert [i for i in identifiers if re.search(PHONE, i)] == []
+    with duckdb.connect() as con:
+        matched = con.execute(
+            "SELECT count(*) FROM unnest(?) AS t(s) WHERE regexp_matches(s, ?)",
+            [identifiers, PHONE],
+        ).fetchone()[0]
+    assert matched == 0
+    for text in ["Call 555-123-4567 today", "(555) 123-4567", "555.123.4567", "555 123 4567."]:
+        assert re.search(PHONE, text), text
 
 
 def _personal_values(landing: Path) -> dict[str, set[str]]:

@@ -36,9 +36,14 @@ def test_page_shows_planted_numbers_and_keeps_one_copy_per_publication(
     assert (path.parent / f"scorecard_v{version:04d}.html").read_text(encoding="utf-8") == page
 
     index = kit.section_text(page, "index")
-    assert f"{kit.HEADLINE_INDEX} /100 Amber May 2025 · all periods: 64" in index
-    assert "Coverage 80% of the configured weight (4 of 5 components)" in index
-    assert f"Not available: {kit.CES_REASON}" in index
+    headline = f"{kit.HEADLINE_INDEX} /100 Amber Jun 2025 · 95% interval 67 to 73"
+    assert f"{headline} · all periods: 64" in index
+    assert "No significant change since May 2025 (+2.4 points" in index
+    assert "▲" not in index and "▼" not in index, "a change that is not significant has no arrow"
+    assert "What moved it: Net Promoter Score +1.6" in index  # the largest mover first
+    assert "CSAT: share of customers satisfied (4-5 of 5) +0.8 (index points)" in index
+    assert "Coverage 80% of the configured weight (4 of 5 components measured; floor 70%)" in index
+    assert f"{kit.CES_REASON}; counted as 0" in index
 
     cards = kit.headline_cards(page)
     assert set(cards) == kit.headline_kpis(isolated_settings)
@@ -49,6 +54,15 @@ def test_page_shows_planted_numbers_and_keeps_one_copy_per_publication(
     assert "76.0%" in csat and "n = 600" in csat and "95% CI" in csat
     assert "▲" not in csat and "▼" not in csat, "a move that is not significant has no arrow"
     assert "Not available" in cards["ces_easy_share"] and kit.CES_REASON in cards["ces_easy_share"]
+
+    accountability = kit.section_text(page, "accountability")
+    assert "Publish a billing FAQ CES: share who found it easy Head of Operations" in accountability
+    assert "15 Jun 2025 13 days overdue" in accountability
+    assert accountability.index("13 days overdue") < accountability.index("Call back every")
+    assert "Customer Service 55 1 of 3 owned KPIs on target CSAT 77.0% of its contacts" in (
+        accountability
+    )
+    assert "Operations 0 0 of 1 owned KPIs on target too few answers" in accountability
 
     alerts = kit.section_text(page, "alerts")
     assert f"{kit.TUESDAY_SHARE * 100:.1f}% on Tuesdays vs other weekdays" in alerts
@@ -91,8 +105,9 @@ def test_without_surveys_the_page_says_what_is_not_available_and_why(
     breakdowns = kit.section_text(page, "breakdowns")
     assert "Not available: no CSAT survey responses in the exports" in breakdowns
     index = kit.section_text(page, "index")
-    assert "Coverage 30% of the configured weight (2 of 5 components)" in index
-    assert "Net Promoter Score Relationship outcomes Not available: no NPS survey" in index
+    assert "Not available" in index and "below the floor of 70%" in index
+    assert "Coverage 30% of the configured weight (2 of 5 components measured" in index
+    assert "Net Promoter Score: no NPS survey responses in the exports; counted as 0" in index
     assert "No statistically significant change" in kit.section_text(page, "alerts")
 
 

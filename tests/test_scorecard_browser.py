@@ -21,6 +21,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 
 from orchestration.scorecard import render_scorecard
+from orchestration.scorecard.pdf import write_pdf
 from orchestration.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -158,3 +159,24 @@ def test_demo_scorecard_renders_offline_in_chromium(
     index = assert_renders_offline(chromium, page, demo_pipeline.settings, tmp_path / "page.png")
 
     assert index.text.split("/")[0].strip().isdigit()
+
+
+@pytest.mark.slow
+def test_demo_run_writes_the_scorecard_as_a_pdf_beside_the_page(
+    demo_pipeline, chromium: WebDriver
+) -> None:
+    pdf = demo_pipeline.settings.reports_dir / "scorecard" / "scorecard.pdf"
+    assert f"Board scorecard (PDF): {pdf}" in demo_pipeline.output
+    content = pdf.read_bytes()
+    assert content.startswith(b"%PDF-")
+    assert content.count(b"/Type /Page") - content.count(b"/Type /Pages") >= 2  # a whole report
+
+
+def test_without_chromium_the_pdf_is_skipped_with_the_reason(
+    isolated_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kit.publish_planted(isolated_settings)
+    page = render_scorecard(isolated_settings)
+    monkeypatch.setenv("EMPATHY_CHROMIUM", "no-such-browser")
+    assert write_pdf(page) == (None, "no Chromium found (install it: apt-get install chromium)")
+    assert not page.with_suffix(".pdf").exists()

@@ -25,23 +25,23 @@ def test_run_writes_the_scorecard_of_what_it_published(demo_pipeline) -> None:
             "select kpi, unit, latest_value, status_reason from marts.dim_kpis "
             "where tier <> 'empathy_index'"
         ).fetchall()
-        # The headline: the latest month as complete as all periods together, else all periods.
-        (index_value,) = con.execute(
-            """
-            with whole as (select * from marts.fct_empathy_index where period = 'overall')
-            select coalesce((
-                select m.index_value from marts.fct_empathy_index as m, whole
-                where m.period <> 'overall' and m.index_value is not null
-                    and m.coverage >= whole.coverage - 1e-9
-                order by m.period_start desc limit 1
-            ), (select index_value from whole))
-            """
+        # The headline: the reporting month, the one dim_kpis reports too.
+        index_value, index_period = con.execute(
+            "select index_value, period from marts.fct_empathy_index where is_latest"
         ).fetchone()
+        rows = con.execute("select distinct latest_period from marts.dim_kpis").fetchall()
+        kpi_periods = {period for (period,) in rows}
 
     cards = kit.headline_cards(page)
     assert set(cards) == {kpi for kpi, *_ in kpis}
     for kpi, unit, value, reason in kpis:
         expected = reason if reason else fmt.number(value, unit)
         assert expected in cards[kpi], (kpi, cards[kpi])
-    assert f"{fmt.number(index_value, 'index')} /100" in kit.section_text(page, "index")
+    index = kit.section_text(page, "index")
+    assert f"{fmt.month(index_period)}" in index
+    assert kpi_periods <= {index_period, "overall"}, "one definition of the latest period"
+    if index_value is None:
+        assert "Not available" in index and "below the floor" in index
+    else:
+        assert f"{fmt.number(index_value, 'index')} /100" in index
     assert f"Publication {version}" in kit.section_text(page, "footer")

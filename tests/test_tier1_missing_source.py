@@ -43,7 +43,7 @@ def test_without_surveys_the_index_names_what_is_missing(isolated_settings: Sett
     with duckdb.connect(str(isolated_settings.build_db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM marts.fct_csat").fetchone()[0] == 0
         index = con.execute(
-            "SELECT index_value, coverage, components_used, components_missing "
+            "SELECT index_value, status, coverage, components_used, components_missing "
             "FROM marts.fct_empathy_index WHERE period = 'overall'"
         ).fetchone()
         reasons = dict(
@@ -58,11 +58,11 @@ def test_without_surveys_the_index_names_what_is_missing(isolated_settings: Sett
 
     weights = {row["component"]: float(row["weight"]) for row in _seed("empathy_index_components")}
     missing_reason = {row["kpi"]: row["missing_reason"] for row in _seed("kpi_targets")}
-    index_value, coverage, used, missing = index
+    index_value, status, coverage, used, missing = index
     assert set(missing.split(", ")) == SURVEY_COMPONENTS == set(reasons)
-    assert reasons == {c: missing_reason[c] for c in SURVEY_COMPONENTS}
+    assert reasons == {c: f"{missing_reason[c]}; counted as 0" for c in SURVEY_COMPONENTS}
     assert set(used.split(", ")) == set(weights) - SURVEY_COMPONENTS
     available = sum(w for c, w in weights.items() if c not in SURVEY_COMPONENTS)
     assert coverage == pytest.approx(available / sum(weights.values()))
-    assert 0 <= index_value <= 100
+    assert coverage < 0.7 and (index_value, status) == (None, "not_enough_data")
     assert csat_status == ("no_data", missing_reason["csat_top2_share"])

@@ -7,7 +7,6 @@ noise once the alert corrects for its ~60 comparisons.
 """
 
 import pytest
-
 from effects_warehouse import Warehouse
 
 pytestmark = pytest.mark.slow

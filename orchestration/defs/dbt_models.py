@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.defs.jobs import WRITER_POOL
-from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
+from orchestration.publish.fingerprints import METADATA_KEY, mart_fingerprints
+from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA, Settings
 
 SEED_GROUP = "reference"
 DBT_TARGET = "dbt_target"
@@ -110,6 +113,7 @@ dbt_project.prepare_if_dev()
     project=dbt_project,
     dagster_dbt_translator=LayerAndTierTranslator(),
     pool=WRITER_POOL,
+    retry_policy=TRANSIENT_RETRY,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """`dbt build` of the selected models, seeds and their tests, on the build database."""
@@ -118,9 +122,24 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterat
     # `cli`; profiles.yml reads the database path from EMPATHY_BUILD_DB. dbt's artifacts go
     # next to the database they describe (one writer at a time: the pool), which also lets
     # dbt parse only what changed since the last run.
-    with environment_variable("EMPATHY_BUILD_DB", str(build_db)):
+    with only_transient_retried(), environment_variable("EMPATHY_BUILD_DB", str(build_db)):
         invocation = dbt.cli(["build"], context=context, target_path=build_db.parent / DBT_TARGET)
-    yield from invocation.stream()
+        yield from invocation.stream()
+    yield from _mart_fingerprints(context, build_db)
+
+
+def _mart_fingerprints(context: dg.AssetExecutionContext, build_db: Path) -> Iterator[Any]:
+    """What dbt left in each mart it built: publication must publish exactly that."""
+    marts = {
+        key.path[-1]: key for key in context.selected_asset_keys if key.path[0] == MARTS_SCHEMA
+    }
+    if not marts:
+        return
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        (catalog,) = con.execute("SELECT current_database()").fetchone()
+        prints = mart_fingerprints(con, catalog, MARTS_SCHEMA, list(marts))
+    for table, fingerprint in prints.items():
+        yield dg.AssetObservation(asset_key=marts[table], metadata={METADATA_KEY: fingerprint})
 
 
 defs = dg.Definitions(

@@ -14,7 +14,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.defs.jobs import WRITER_POOL, empathy_pipeline
-from orchestration.defs.operations import TRANSIENT_RETRY
+from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
 from orchestration.ingest import EntitySpec, FileResult, ingest_source, load_contract, raw_table
 from orchestration.settings import Settings
 
@@ -79,7 +79,7 @@ def _source_assets(source: str, entities: tuple[EntitySpec, ...]) -> dg.AssetsDe
         settings = Settings.from_env()
         settings.build_db.parent.mkdir(parents=True, exist_ok=True)
         validate = recording_validator(settings, context.run.run_id)
-        with duckdb.connect(str(settings.build_db)) as con:
+        with only_transient_retried(), duckdb.connect(str(settings.build_db)) as con:
             results = ingest_source(con, settings, source, validate_batch=validate)
             totals = {
                 e.name: con.execute(f"SELECT count(*) FROM {raw_table(e.name)}").fetchone()[0]

@@ -1,25 +1,32 @@
 """Day-to-day operation: the daily schedule, retries, and the record of failed runs.
 
-- Transient failures (a database file briefly locked by another process, a full disk being
-  cleared) are retried with exponential backoff: `TRANSIENT_RETRY` on writer assets.
-- Bad data is never retried: raise `BadDataFailure`, a `dg.Failure` with `allow_retries=False`,
-  which Dagster fails at once whatever the retry policy.
-- Failed runs are recorded (run id, time, failed steps, error class and a scrubbed message;
-  no data values) in `<reports>/operations/failed_runs.jsonl`, a file rather than the build
-  database (which may be locked), where the scorecard and the UI can show them.
+- Transient failures (a database file briefly locked by another process, an interrupted I/O
+  call: `orchestration.errors.is_transient`) are retried with exponential backoff:
+  `TRANSIENT_RETRY` on every writer asset (ingest, text scoring, dbt, checks, publication).
+- Everything else is never retried: writer steps run their body in `only_transient_retried()`,
+  which turns any other error (bad data, a mapping or key error, a bug) into `NotRetried`, a
+  `dg.Failure` with `allow_retries=False` that Dagster fails at once whatever the policy.
+  `BadDataFailure` is the same for errors the code raises on purpose.
+- Failed runs are recorded (run id, time, failed steps, and for each the whole cause chain:
+  error classes and messages, scrubbed of quoted values, emails and long numbers) in
+  `<reports>/operations/failed_runs.jsonl`, a file rather than the build database (which may
+  be locked), where the scorecard and the UI can show them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
 from orchestration.defs.jobs import empathy_pipeline
+from orchestration.errors import cause_chain, is_transient
 from orchestration.settings import Settings
 
 TRANSIENT_RETRY = dg.RetryPolicy(
@@ -32,6 +39,27 @@ class BadDataFailure(dg.Failure):
 
     def __init__(self, description: str, metadata: dict[str, Any] | None = None) -> None:
         super().__init__(description=description, metadata=metadata, allow_retries=False)
+
+
+class NotRetried(dg.Failure):
+    """A step error that is not transient: retrying would fail the same way."""
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description=description, allow_retries=False)
+
+
+@contextlib.contextmanager
+def only_transient_retried() -> Iterator[None]:
+    """Let transient errors through (the retry policy retries them); fail the rest at once."""
+    try:
+        yield
+    except dg.Failure:
+        raise
+    except Exception as exc:
+        if is_transient(exc):
+            raise
+        chain = " <- ".join(f"{type(e).__name__}: {e}" for e in cause_chain(exc))
+        raise NotRetried(f"not retried (not a transient error): {chain}") from exc
 
 
 daily_pipeline_schedule = dg.ScheduleDefinition(
@@ -47,16 +75,25 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _LONG_NUMBER = re.compile(r"\+?\d[\d ()./-]{6,}\d")
 
 
-def scrub_error(message: str | None, limit: int = 300) -> str:
-    """The first line of an error, with quoted literals, emails and long numbers removed.
+def scrub_error(message: str | None, limit: int = 2000) -> str:
+    """An error message (all lines, joined by " | "), without quoted literals, emails, numbers.
 
     Database and parser errors quote the offending value ("could not convert 'Jane' ..."):
-    the record keeps what went wrong, never the value.
+    the record keeps what went wrong, never the value. File names and dbt's error text stay.
     """
-    lines = (message or "").strip().splitlines()
-    first_line = lines[0] if lines else ""
-    scrubbed = _LONG_NUMBER.sub("<number>", _EMAIL.sub("<email>", _QUOTED.sub("'…'", first_line)))
+    text = " | ".join(line.strip() for line in (message or "").splitlines() if line.strip())
+    scrubbed = _LONG_NUMBER.sub("<number>", _EMAIL.sub("<email>", _QUOTED.sub("'…'", text)))
     return scrubbed[:limit]
+
+
+def _error_chain(error: Any) -> list[dict[str, str | None]]:
+    """Every error of a step failure: the error, its causes and contexts, outermost first."""
+    chain, seen = [], set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        chain.append({"error_class": error.cls_name, "message": scrub_error(error.message)})
+        error = error.cause or error.context
+    return chain
 
 
 def failed_runs_path(settings: Settings) -> Path:
@@ -70,14 +107,14 @@ def record_failed_run(settings: Settings, instance: dg.DagsterInstance, run: dg.
     steps = []
     for entry in step_failures:
         event = entry.get_dagster_event()
-        error = event.step_failure_data.error
-        while error is not None and error.cause is not None:  # Dagster wraps the user's error
-            error = error.cause
+        chain = _error_chain(event.step_failure_data.error)
+        root = chain[-1] if chain else {"error_class": None, "message": ""}
         steps.append(
             {
                 "step": event.step_key,
-                "error_class": error.cls_name if error else None,
-                "message": scrub_error(error.message if error else None),
+                "error_class": root["error_class"],  # the innermost cause
+                "message": root["message"],
+                "cause_chain": chain,
             }
         )
     record = {

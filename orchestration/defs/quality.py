@@ -1,7 +1,8 @@
 """Wiring of the quality gates: GX checks on the dbt marts and on the raw entities.
 
 The checks themselves are built in `orchestration.quality.checks`; this module finds the mart
-assets (the dbt models materialized in schema `marts`) and the raw entities with a suite.
+assets (the dbt models materialized in schema `marts`, and the marts Python assets write) and
+the raw entities with a suite.
 """
 
 import dagster as dg
@@ -12,10 +13,11 @@ from orchestration.settings import MARTS_SCHEMA
 
 
 def mart_asset_keys() -> list[dg.AssetKey]:
-    """Keys of the dbt models materialized in the `marts` schema (from dagster-dbt metadata)."""
-    from orchestration.defs import dbt_models
+    """Keys of every table of the `marts` schema: the dbt models materialized there (from
+    dagster-dbt metadata) and the Python-built marts (`clv_predictions`)."""
+    from orchestration.defs import clv_predictions, dbt_models
 
-    keys = []
+    keys = list(clv_predictions.MART_KEYS)
     for assets_def in dbt_models.defs.assets or []:
         for spec in assets_def.specs:
             table = str(spec.metadata.get("dagster/table_name", ""))

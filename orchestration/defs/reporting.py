@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.scorecard.pdf import write_pdf
 from orchestration.scorecard.render import read_scorecard, write_scorecard
 from orchestration.settings import Settings
 
@@ -12,8 +13,9 @@ from orchestration.settings import Settings
     kinds={"html"},
     description=(
         "The board scorecard: one self-contained HTML page (charts as inline SVG, no network) "
-        "with the empathy index, each tier's KPIs against target and owner, breakdowns and the "
-        "voice of the customer. Reads only the published serving file, read-only."
+        "with the empathy index, each tier's KPIs against target and owner, accountability, "
+        "breakdowns and the voice of the customer, and a PDF print of it beside it (when "
+        "Chromium is installed). Reads only the published serving file, read-only."
     ),
 )
 def board_scorecard(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
@@ -24,8 +26,15 @@ def board_scorecard(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     publication = scorecard.footer.publication
     version = publication.version if publication else None
     context.log.info(f"scorecard of publication {version} written to {path}")
+    pdf, why_not = write_pdf(path)
+    if why_not:
+        context.log.warning(f"scorecard PDF not written: {why_not}")
     return dg.MaterializeResult(
-        metadata={"path": dg.MetadataValue.path(str(path)), "publication_version": version}
+        metadata={
+            "path": dg.MetadataValue.path(str(path)),
+            "pdf": dg.MetadataValue.path(str(pdf)) if pdf else why_not,
+            "publication_version": version,
+        }
     )
 
 

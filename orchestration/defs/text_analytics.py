@@ -12,6 +12,7 @@ import duckdb
 from pydantic import Field
 
 from orchestration.defs.jobs import WRITER_POOL
+from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
 from orchestration.settings import Settings
 from orchestration.text.enrichment import (
     EnrichmentStats,
@@ -98,6 +99,7 @@ def _metadata(stats: EnrichmentStats) -> dict[str, object]:
         ),
     ],
     pool=WRITER_POOL,
+    retry_policy=TRANSIENT_RETRY,
 )
 def text_analytics(
     context: dg.AssetExecutionContext, config: TextAnalyticsConfig
@@ -105,7 +107,7 @@ def text_analytics(
     """Score new texts (and all texts after a lexicon version change) on every core."""
     settings = Settings.from_env()
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(settings.build_db)) as con:
+    with only_transient_retried(), duckdb.connect(str(settings.build_db)) as con:
         stats = run_enrichment(
             con,
             rescore_on_new_version=config.rescore_on_new_lexicon,

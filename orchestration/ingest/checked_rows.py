@@ -24,18 +24,33 @@ def _in_list(values: tuple[str, ...]) -> str:
     return ", ".join(sql_literal(v) for v in values)
 
 
-def _timestamp(ref: str, date_formats: tuple[str, ...]) -> str:
-    """Text -> TIMESTAMP: the mapping's formats in order, then ISO 8601."""
+# A time of day followed by `Z` or a UTC offset (+02:00, -0500, +01) ends the value.
+_ZONED = r"[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?[ ]*([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"
+
+
+def _iso_timestamp(ref: str, time_zone: str) -> str:
+    """ISO 8601 text -> the business's local time: a value carrying `Z` or an offset is
+    converted to `time_zone`; a value without one is already local."""
+    zone = sql_literal(time_zone)
+    return (f"CASE WHEN regexp_matches(trim({ref}), {sql_literal(_ZONED)}) "
+            f"THEN timezone({zone}, TRY_CAST(trim({ref}) AS TIMESTAMPTZ)) "
+            f"ELSE TRY_CAST({ref} AS TIMESTAMP) END")
+
+
+def _timestamp(ref: str, date_formats: tuple[str, ...], time_zone: str) -> str:
+    """Text -> TIMESTAMP in the business's time zone: the mapping's formats in order, then
+    ISO 8601. Zone-aware formats (%z, %Z) are converted to `time_zone`."""
+    iso = _iso_timestamp(ref, time_zone)
     if not date_formats:
-        return f"TRY_CAST({ref} AS TIMESTAMP)"
+        return iso
     parsed = f"try_strptime({ref}, [{_in_list(date_formats)}])"
     if any("%z" in f or "%Z" in f for f in date_formats):
-        parsed = f"timezone('UTC', {parsed})"  # zone-aware formats are stored in UTC
-    return f"COALESCE({parsed}, TRY_CAST({ref} AS TIMESTAMP))"
+        parsed = f"timezone({sql_literal(time_zone)}, {parsed})"
+    return f"COALESCE({parsed}, {iso})"
 
 
 def typed_expression(col: ColumnSpec, ref: str, mapped_type: str,
-                     date_formats: tuple[str, ...]) -> str:
+                     date_formats: tuple[str, ...], time_zone: str = "UTC") -> str:
     """SQL turning the mapped value `ref` into the contract type; NULL when it cannot."""
     text = mapped_type == "VARCHAR"
     number = f"TRY_CAST({ref} AS DOUBLE)"
@@ -53,11 +68,13 @@ def typed_expression(col: ColumnSpec, ref: str, mapped_type: str,
             return (f"CASE WHEN lower({ref}) IN ({_in_list(_TRUE_WORDS)}) THEN true "
                     f"WHEN lower({ref}) IN ({_in_list(_FALSE_WORDS)}) THEN false END")
         case "TIMESTAMP":
-            return _timestamp(ref, date_formats) if text else f"TRY_CAST({ref} AS TIMESTAMP)"
+            if not text:
+                return f"TRY_CAST({ref} AS TIMESTAMP)"
+            return _timestamp(ref, date_formats, time_zone)
         case "DATE":
             if not text:
                 return f"TRY_CAST({ref} AS DATE)"
-            return f"CAST({_timestamp(ref, date_formats)} AS DATE)"
+            return f"CAST({_timestamp(ref, date_formats, time_zone)} AS DATE)"
     raise ValueError(f"unsupported contract type {col.type}")
 
 
@@ -92,7 +109,7 @@ def _column_reasons(col: ColumnSpec, date_formats: tuple[str, ...]) -> list[str]
 
 
 def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, mapped_types: dict[str, str],
-               date_formats: tuple[str, ...]) -> None:
+               date_formats: tuple[str, ...], time_zone: str = "UTC") -> None:
     """Create CHECKED_TABLE from MAPPED_TABLE.
 
     Reasons: unreadable value, required value missing, out of range, not an accepted value,
@@ -102,7 +119,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, mapped_types: d
     names = [c.name for c in spec.columns]
     mapped = ", ".join(f"{quote_identifier(n)} := m.{quote_identifier(n)}" for n in names)
     typed = ", ".join(
-        typed_expression(c, "m." + quote_identifier(c.name), mapped_types[c.name], date_formats)
+        typed_expression(
+            c, "m." + quote_identifier(c.name), mapped_types[c.name], date_formats, time_zone
+        )
         + f" AS {quote_identifier(c.name)}" for c in spec.columns)
     reasons = [r for c in spec.columns for r in _column_reasons(c, date_formats)]
     reasons += [f"CASE WHEN ({check.sql}) IS NOT TRUE "

@@ -144,7 +144,13 @@ def load_contract(contracts_dir: Path = CONTRACTS_DIR) -> Contract:
     """Read every `contracts/<source>.yml` into one :class:`Contract`."""
     entities: dict[str, EntitySpec] = {}
     for path in sorted(contracts_dir.glob("*.yml")):
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        try:
+            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            raise ContractError(f"{path}: not valid YAML{at}: "
+                                f"{getattr(exc, 'problem', None) or type(exc).__name__}") from exc
         for name, spec in raw["entities"].items():
             if name in entities:
                 raise ContractError(f"{path.name}: entity {name} is already defined")

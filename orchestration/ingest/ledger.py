@@ -22,6 +22,8 @@ class FileFingerprint:
     sha256: str
     size: int
     ends_with_newline: bool
+    line_endings: str = "lf"  # lf, crlf, cr, mixed or none (counted on bytes: 8-bit encodings)
+    has_nul: bool = False
 
 
 def utc_now() -> datetime:
@@ -30,15 +32,32 @@ def utc_now() -> datetime:
 
 
 def fingerprint_file(path: Path) -> FileFingerprint:
-    """SHA-256 of the file's bytes, read in chunks."""
+    """SHA-256 of the file's bytes, its line endings and whether it has NUL bytes, in one pass."""
     digest = hashlib.sha256()
     size, last = 0, b""
+    crlf = cr = lf = 0
+    has_nul = False
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
+            crlf += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
+            cr += chunk.count(b"\r")
+            lf += chunk.count(b"\n")
+            has_nul = has_nul or b"\0" in chunk
             size += len(chunk)
             last = chunk[-1:]
-    return FileFingerprint(digest.hexdigest(), size, last in (b"\n", b"\r"))
+    kinds = [k for k, n in (("crlf", crlf), ("cr", cr - crlf), ("lf", lf - crlf)) if n]
+    endings = kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "none")
+    return FileFingerprint(digest.hexdigest(), size, last in (b"\n", b"\r"), endings, has_nul)
+
+
+def placeholder_hash(label: str, *facts: object) -> str:
+    """A ledger hash for a file whose bytes cannot be read (link outside, dangling, unreadable).
+
+    It changes with the facts given (e.g. size and mtime), so a fixed file is tried again.
+    """
+    text = "\0".join(["unreadable", label, *map(str, facts)])
+    return "unreadable-" + hashlib.sha256(text.encode()).hexdigest()[:52]
 
 
 def next_seq(con: duckdb.DuckDBPyConnection) -> int:

@@ -6,21 +6,25 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.errors import is_transient
 from orchestration.ingest.checked_rows import CHECKED_TABLE, check_rows
 from orchestration.ingest.contract import Contract, EntitySpec, load_contract
+from orchestration.ingest.landing_files import clean_scratch, link_problem
 from orchestration.ingest.ledger import (
     FileFingerprint,
     earlier_outcome,
     fingerprint_file,
     next_seq,
+    placeholder_hash,
     record_file,
     utc_now,
 )
 from orchestration.ingest.mapped_rows import MAPPED_TABLE, map_columns
 from orchestration.ingest.mapping import EntityMapping, load_source_mapping
-from orchestration.ingest.pseudonyms import Pseudonymizer
+from orchestration.ingest.pseudonyms import Pseudonymizer, checked_pseudonymizer
 from orchestration.ingest.reader import EXPORT_TABLE, MALFORMED_TABLE, stage_export
 from orchestration.ingest.results import BatchValidator, FileRejected, FileResult
+from orchestration.ingest.sandbox import restrict_file_access
 from orchestration.ingest.sql_text import column_list, redact
 from orchestration.ingest.tables import (
     LINEAGE_COLUMNS,
@@ -74,13 +78,13 @@ def _store(con: duckdb.DuckDBPyConnection, spec: EntitySpec, label: str, file_ha
 
 def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, spec: EntitySpec,
           mapping: EntityMapping, fingerprint: FileFingerprint, seq: int,
-          pseudonymizer: Pseudonymizer,
-          validate_batch: BatchValidator | None) -> tuple[FileResult, str | None]:
+          pseudonymizer: Pseudonymizer, validate_batch: BatchValidator | None,
+          scratch: Path | None) -> tuple[FileResult, str | None]:
     """Stage, map, check, validate and store one file inside the caller's transaction."""
     staged = stage_export(con, path, label, mapping, fingerprint,
-                          keep_raw_lines=not spec.pseudonymized_columns)
+                          keep_raw_lines=not spec.pseudonymized_columns, scratch=scratch)
     mapped = map_columns(con, spec, mapping, staged, label, pseudonymizer)
-    check_rows(con, spec, mapped.types, mapping.date_formats)
+    check_rows(con, spec, mapped.types, mapping.date_formats, mapping.time_zone)
     validation, notes = None, []
     if validate_batch is not None:
         validation, note = _validate(spec, label, con, validate_batch)
@@ -103,6 +107,38 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, spec: EntitySp
     return result, validation
 
 
+def _unreadable_file_problem(path: Path, landing_dir: Path, label: str) -> str | None:
+    problem = link_problem(path, landing_dir, label)
+    if problem is None:
+        try:
+            with path.open("rb") as handle:
+                handle.read(1)
+        except OSError as exc:
+            problem = (f"{label}: the file cannot be read ({exc.strerror or type(exc).__name__}). "
+                       "Make it readable by the user running the pipeline (e.g. `chmod a+r`); "
+                       "it is loaded on the next run.")
+    return problem
+
+
+def _reject_unreadable(con: duckdb.DuckDBPyConnection, path: Path, label: str, spec: EntitySpec,
+                       mapping: EntityMapping, problem: str) -> FileResult:
+    """One rejected ledger row for a file whose bytes were not read (once per state of it)."""
+    try:
+        facts = path.lstat()
+        file_hash = placeholder_hash(label, facts.st_size, facts.st_mtime_ns, facts.st_mode)
+    except OSError:
+        file_hash = placeholder_hash(label)
+    base = {"path": label, "source": spec.source, "entity": spec.name, "file_hash": file_hash}
+    earlier = earlier_outcome(con, file_hash, spec.name, label, mapping.fingerprint)
+    if earlier is not None:
+        status, seq, _, message = earlier
+        return FileResult(**base, status=status, message=message, ledger_seq=seq, recorded=False)
+    result = FileResult(**base, status="rejected", message=problem, ledger_seq=next_seq(con))
+    record_file(con, result, validation=None, started_at=utc_now(), size=0,
+                mapping_hash=mapping.fingerprint)
+    return result
+
+
 def ingest_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -111,10 +147,24 @@ def ingest_file(
     mapping: EntityMapping,
     pseudonymizer: Pseudonymizer,
     validate_batch: BatchValidator | None = None,
+    scratch: Path | None = None,
 ) -> FileResult:
-    """Ingest one export file for one entity, unless the ledger says it is already done."""
+    """Ingest one export file for one entity, unless the ledger says it is already done.
+
+    Whatever goes wrong with the file itself (a link leading outside the landing folder, a
+    dangling link, an unreadable or unparseable file) ends as a rejected ledger row naming the
+    file, the cause and the fix; only transient database errors (a lock) are raised.
+    """
     label = path.relative_to(landing_dir).as_posix()
-    fingerprint = fingerprint_file(path)
+    problem = _unreadable_file_problem(path, landing_dir, label)
+    if problem is None:
+        try:
+            fingerprint = fingerprint_file(path)
+        except OSError as exc:
+            problem = (f"{label}: reading the file failed ({exc.strerror or type(exc).__name__}); "
+                       "check the disk and the file, it is tried again when it changes.")
+    if problem is not None:
+        return _reject_unreadable(con, path, label, spec, mapping, problem)
     base = {"path": label, "source": spec.source, "entity": spec.name,
             "file_hash": fingerprint.sha256}
     ledger_args = {"size": fingerprint.size, "mapping_hash": mapping.fingerprint}
@@ -136,13 +186,16 @@ def ingest_file(
     con.begin()
     try:
         result, validation = _load(con, path, label, spec, mapping, fingerprint, seq,
-                                   pseudonymizer, validate_batch)
+                                   pseudonymizer, validate_batch, scratch)
         record_file(con, result, validation=validation, started_at=started, **ledger_args)
         con.commit()
-    except (FileRejected, duckdb.Error) as exc:
+    except Exception as exc:  # every per-file failure becomes a ledger row
         con.rollback()
+        if is_transient(exc):
+            raise
         message = str(exc) if isinstance(exc, FileRejected) else (
-            f"{label}: could not be loaded ({redact(exc)}); nothing from it was loaded.")
+            f"{label}: could not be loaded ({type(exc).__name__}: {redact(exc)}); nothing from "
+            "it was loaded. Fix the file (or its mapping) and drop it again.")
         result = FileResult(**base, status="rejected", message=message, ledger_seq=seq)
         record_file(con, result, validation=getattr(exc, "validation", None),
                     started_at=started, **ledger_args)
@@ -164,14 +217,18 @@ def ingest_source(
     raw table exists afterwards either way.
     """
     contract = contract or load_contract()
-    ensure_tables(con, contract)
     mappings = load_source_mapping(settings.mappings_dir, source, contract)
+    # Before anything is written: a missing or different key stops the run (KeyMismatch).
+    pseudonymizer = checked_pseudonymizer(con, settings, contract)
+    ensure_tables(con, contract)
     if not mappings or not settings.landing_dir.is_dir():
         return []
-    pseudonymizer = Pseudonymizer.from_settings(settings)
+    scratch = settings.build_db.parent / ".ingest-scratch"
+    clean_scratch(scratch)
+    restrict_file_access(con, [settings.landing_dir, scratch, settings.build_db.parent])
     return [
         ingest_file(con, path, settings.landing_dir, contract.entities[m.entity], m,
-                    pseudonymizer, validate_batch)
+                    pseudonymizer, validate_batch, scratch)
         for m in mappings
         for path in m.matching_files(settings.landing_dir)
     ]

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zoneinfo
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import yaml
 
 from orchestration.ingest.contract import Contract, EntitySpec
+from orchestration.ingest.expressions import expression_problem
 
 # Encoding names a mapping may use -> (DuckDB's CSV encoding, Python codec for the header).
 ENCODINGS = {
@@ -28,7 +30,19 @@ ENCODINGS = {
 }
 FORMATS = ("csv", "jsonl")
 _ENTITY_KEYS = {"files", "format", "delimiter", "quote", "escape", "encoding", "date_formats",
+                "time_zone",
                 "columns", "description"}
+
+
+def _is_time_zone(name: object) -> bool:
+    """Whether `name` is an IANA time zone (the one the business's weekdays and months use)."""
+    if not isinstance(name, str) or not name:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 class MappingError(ValueError):
@@ -57,6 +71,7 @@ class EntityMapping:
     escape: str | None = None
     encoding: str = "utf-8"
     date_formats: tuple[str, ...] = ()
+    time_zone: str = "UTC"
     columns: tuple[tuple[str, ColumnSource], ...] = ()
 
     @property
@@ -75,9 +90,18 @@ class EntityMapping:
         return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
 
     def matching_files(self, landing_dir: Path) -> list[Path]:
-        """Files of the landing folder matched by `files:`, oldest first (then by path)."""
-        found = {p for pattern in self.files for p in landing_dir.glob(pattern) if p.is_file()}
-        return sorted(found, key=lambda p: (p.stat().st_mtime_ns, str(p)))
+        """Files (and links, dangling ones too) matched by `files:`, oldest first, then by path."""
+        found = {p for pattern in self.files for p in landing_dir.glob(pattern)
+                 if p.is_file() or p.is_symlink()}
+        return sorted(found, key=lambda p: (p.lstat().st_mtime_ns, str(p)))
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """`not valid YAML at line L, column C: <problem>` (1-based), from PyYAML's error mark."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or exc.__class__.__name__
+    return f"not valid YAML{where}: {problem}"
 
 
 def _fail(where: str, problem: str) -> MappingError:
@@ -88,6 +112,10 @@ def _column_source(where: str, name: str, value: object) -> ColumnSource:
     if isinstance(value, str) and value:
         return ColumnSource(export=value)
     if isinstance(value, dict) and set(value) == {"sql"} and isinstance(value["sql"], str):
+        problem = expression_problem(value["sql"])
+        if problem:
+            raise _fail(where, f"column `{name}`: the `sql:` value must be one expression over "
+                               f"the export's columns, but {problem}")
         return ColumnSource(sql=value["sql"])
     raise _fail(where, f"column `{name}` must be an export column name or {{sql: \"...\"}}")
 
@@ -114,6 +142,10 @@ def _entity_mapping(path: Path, source: str, spec: EntitySpec, raw: object) -> E
     date_formats = raw.get("date_formats", [])
     if not isinstance(date_formats, list) or not all(isinstance(f, str) for f in date_formats):
         raise _fail(where, "`date_formats:` must be a list of strptime formats like \"%d/%m/%Y\"")
+    time_zone = raw.get("time_zone", "UTC")
+    if not _is_time_zone(time_zone):
+        raise _fail(where, f"`time_zone: {time_zone}` is not a time zone; use an IANA name like "
+                           "\"Europe/London\" or \"America/New_York\" (default UTC)")
     columns = raw.get("columns")
     if not isinstance(columns, dict) or not columns:
         raise _fail(where, "`columns:` must map canonical columns to export columns")
@@ -140,6 +172,7 @@ def _entity_mapping(path: Path, source: str, spec: EntitySpec, raw: object) -> E
         escape=raw.get("escape"),
         encoding=encoding,
         date_formats=tuple(date_formats),
+        time_zone=time_zone,
         columns=tuple((name, _column_source(where, name, value))
                       for name, value in columns.items()),
     )
@@ -153,7 +186,7 @@ def load_source_mapping(mappings_dir: Path, source: str, contract: Contract) -> 
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise _fail(str(path), f"not valid YAML ({exc.__class__.__name__})") from exc
+        raise _fail(str(path), yaml_problem(exc)) from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("entities"), dict):
         raise _fail(str(path), "expected `source:` and `entities:` at the top level")
     if raw.get("source", source) != source:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from orchestration.ingest.landing_files import readable_copy
 from orchestration.ingest.ledger import FileFingerprint
 from orchestration.ingest.mapping import EntityMapping
 from orchestration.ingest.results import FileRejected
@@ -27,6 +29,11 @@ _PARSED = "_ingest_parsed"
 _REJECTS = "_ingest_rejects"
 _REJECT_SCANS = "_ingest_reject_scans"
 _HEADER_BYTES = 1 << 20
+# Longest CSV row read (DuckDB's `max_line_size`; its default is 2 MB). Longer rows are
+# quarantined with a reason saying so.
+MAX_LINE_BYTES = 32 << 20
+_NUL_REASON = ("row contains NUL bytes (\\0), which a text export never has: the file is damaged "
+               "here; export it again or remove the NUL characters")
 
 
 @dataclass(frozen=True)
@@ -54,8 +61,9 @@ def _header(path: Path, label: str, mapping: EntityMapping) -> tuple[str, ...]:
     except UnicodeDecodeError as exc:
         raise _encoding_fix(label, mapping, "the header") from exc
     escape = mapping.escape if mapping.escape not in (None, mapping.quote) else None
-    reader = csv.reader(io.StringIO(text), delimiter=mapping.delimiter, quotechar=mapping.quote,
-                        escapechar=escape, doublequote=escape is None)
+    # Universal newlines: the header row may end in LF, CRLF or a lone CR.
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=mapping.delimiter,
+                        quotechar=mapping.quote, escapechar=escape, doublequote=escape is None)
     raw = next(reader, [])
     if not any(name.strip() for name in raw):
         raise FileRejected(f"{label}: the file has no header row. Export it again with column "
@@ -104,13 +112,15 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping: 
         FROM read_csv({sql_literal(str(path))}, header = true, auto_detect = false,
                       columns = {columns}, delim = {sql_literal(mapping.delimiter)},
                       quote = {sql_literal(mapping.quote)}, escape = {sql_literal(escape)},
-                      encoding = {sql_literal(mapping.duckdb_encoding)}, store_rejects = true,
+                      encoding = {sql_literal(mapping.duckdb_encoding)},
+                      max_line_size = {MAX_LINE_BYTES}, store_rejects = true,
                       rejects_table = '{_REJECTS}', rejects_scan = '{_REJECT_SCANS}')
     """)
     # DuckDB's reject `line` counts records (the header is 1), so data row = line - 1.
     bad_encoding, unclosed, bad_rows, last_bad = con.execute(f"""
         SELECT min(line) FILTER (error_type = 'INVALID ENCODING') - 1,
-               min(line) FILTER (error_type = 'UNQUOTED VALUE') - 1,
+               min(line) FILTER (error_type = 'UNQUOTED VALUE'
+                                 AND NOT contains(csv_line, chr(0))) - 1,
                count(DISTINCT line), max(line) - 1
         FROM {_REJECTS}""").fetchone()
     if bad_encoding:
@@ -131,17 +141,58 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping: 
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {MALFORMED_TABLE} AS
         SELECT line - 1 AS _row_number,
-               'row has a different number of fields than the header ({len(names)}): check '
-                 || 'the delimiter and quoting of this row' AS reason,
-               {original} AS original_values
-        FROM (SELECT line, any_value(csv_line) AS csv_line FROM {_REJECTS} GROUP BY line)
+               CASE WHEN contains(csv_line, chr(0)) THEN {sql_literal(_NUL_REASON)}
+                    WHEN too_long THEN {sql_literal(_too_long_reason())}
+                    ELSE 'row has a different number of fields than the header ({len(names)}): '
+                         || 'check the delimiter and quoting of this row' END AS reason,
+               CASE WHEN too_long THEN NULL ELSE {original} END AS original_values
+        FROM (SELECT line, any_value(csv_line) AS csv_line,
+                     bool_or(error_type = 'LINE SIZE OVER MAXIMUM') AS too_long
+              FROM {_REJECTS} GROUP BY line)
     """)
     _number_rows(con, label, f"SELECT _row_number AS n FROM {MALFORMED_TABLE}")
-    return StagedExport(names, bad_rows)
+    return StagedExport(names, bad_rows + _quarantine_nul_rows(con, names))
+
+
+def _too_long_reason() -> str:
+    return (f"row is longer than the {MAX_LINE_BYTES >> 20} MiB limit for one row: shorten the "
+            "long text in the export (or split the file); see docs/reliability.md")
+
+
+def _quarantine_nul_rows(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> int:
+    """Move staged rows with a NUL byte in any value to MALFORMED_TABLE; how many moved."""
+    if not columns:
+        return 0
+    has_nul = " OR ".join(f"contains({quote_identifier(c)}, chr(0))" for c in columns)
+    con.execute(f"""
+        INSERT INTO {MALFORMED_TABLE}
+        SELECT _row_number, {sql_literal(_NUL_REASON)}, NULL::JSON
+        FROM {EXPORT_TABLE} WHERE {has_nul}""")
+    (moved,) = con.execute(f"SELECT count(*) FROM {EXPORT_TABLE} WHERE {has_nul}").fetchone()
+    con.execute(f"DELETE FROM {EXPORT_TABLE} WHERE {has_nul}")
+    return moved
 
 
 def _json_path(key: str) -> str:
     return sql_literal('$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"')
+
+
+def _nested_reason(mapping: EntityMapping) -> str:
+    """SQL for the quarantine reason of a record whose directly mapped key holds an object/array.
+
+    NULL when every such key holds a single value (keys read by `sql:` expressions may nest).
+    """
+    scalar_keys = sorted({s.export for _, s in mapping.columns if s.export is not None})
+    if not scalar_keys:
+        return "NULL"
+    parts = ", ".join(
+        f"CASE WHEN json_type(json -> {_json_path(k)}) IN ('OBJECT', 'ARRAY') THEN "
+        f"{sql_literal(k)} || ' holds nested JSON (' || lower(json_type(json -> {_json_path(k)}))"
+        f" || ') where one value is expected' END"
+        for k in scalar_keys
+    )
+    return (f"nullif(concat_ws('; ', {parts}), '') || ': map a field inside it with "
+            "{sql: \"...\"} in the mapping, or fix the export'")
 
 
 def _stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping: EntityMapping,
@@ -150,11 +201,16 @@ def _stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping
         CREATE OR REPLACE TEMP TABLE {_PARSED} AS
         SELECT row_number() OVER () AS _ordinal, json
         FROM read_json_objects({sql_literal(str(path))}, format = 'newline_delimited',
-                               ignore_errors = true)
+                               ignore_errors = true, maximum_object_size = {MAX_LINE_BYTES})
     """)
     bad = [n for (n,) in con.execute(
         f"SELECT _ordinal FROM {_PARSED} WHERE json IS NULL OR json_type(json) <> 'OBJECT' "
         "ORDER BY _ordinal").fetchall()]
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _ingest_nested AS
+        SELECT _ordinal, {_nested_reason(mapping)} AS reason FROM {_PARSED}
+        WHERE json_type(json) = 'OBJECT'""")
+    con.execute("DELETE FROM _ingest_nested WHERE reason IS NULL")
     total = con.execute(f"SELECT count(*) FROM {_PARSED}").fetchone()[0]
     if bad and bad[-1] == total and not fingerprint.ends_with_newline:
         raise FileRejected(
@@ -171,15 +227,20 @@ def _stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping
                'record is not a JSON object: check this line of the file' AS reason,
                NULL::JSON AS original_values
         FROM {_PARSED} WHERE json IS NULL OR json_type(json) <> 'OBJECT'
+        UNION ALL
+        SELECT _ordinal, reason, NULL::JSON FROM _ingest_nested
     """)
     extract = ", ".join(f"json ->> {_json_path(k)} AS {quote_identifier(k)}" for k in keys)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {_PARSED} AS
         SELECT row_number() OVER (ORDER BY _ordinal) AS _ordinal{', ' + extract if extract else ''}
-        FROM {_PARSED} WHERE json_type(json) = 'OBJECT' ORDER BY _ordinal
+        FROM {_PARSED} WHERE json_type(json) = 'OBJECT'
+          AND _ordinal NOT IN (SELECT _ordinal FROM _ingest_nested) ORDER BY _ordinal
     """)
+    (nested,) = con.execute("SELECT count(*) FROM _ingest_nested").fetchone()
+    con.execute("DROP TABLE _ingest_nested")
     _number_rows(con, label, f"SELECT _row_number AS n FROM {MALFORMED_TABLE}")
-    return StagedExport(keys, len(bad))
+    return StagedExport(keys, len(bad) + nested + _quarantine_nul_rows(con, keys))
 
 
 def stage_export(
@@ -189,11 +250,13 @@ def stage_export(
     mapping: EntityMapping,
     fingerprint: FileFingerprint,
     keep_raw_lines: bool,
+    scratch: Path | None = None,
 ) -> StagedExport:
     """Read `path` (shown as `label`) into EXPORT_TABLE and MALFORMED_TABLE.
 
     `keep_raw_lines` keeps a malformed CSV row's text in quarantine; pass False for entities
-    with pseudonymized ids, whose raw values must not be stored anywhere.
+    with pseudonymized ids, whose raw values must not be stored anywhere. A CSV with mixed
+    line endings is read through a normalised copy in `scratch` (default: the temp folder).
     """
     if fingerprint.size == 0:
         raise FileRejected(
@@ -203,7 +266,10 @@ def stage_export(
     try:
         if mapping.format == "jsonl":
             return _stage_jsonl(con, path, label, mapping, fingerprint)
-        return _stage_csv(con, path, label, mapping, fingerprint, keep_raw_lines)
+        eight_bit = mapping.duckdb_encoding != "utf-16"
+        scratch = scratch or Path(tempfile.gettempdir())
+        with readable_copy(path, fingerprint.line_endings, eight_bit, scratch) as readable:
+            return _stage_csv(con, readable, label, mapping, fingerprint, keep_raw_lines)
     except duckdb.Error as exc:
         raise FileRejected(f"{label}: the file cannot be read as {mapping.format} with the "
                            f"settings in {mapping.mapping_file} ({redact(exc)}).") from exc

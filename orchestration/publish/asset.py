@@ -11,8 +11,13 @@ from collections.abc import Collection, Iterable
 import dagster as dg
 
 from orchestration.defs.jobs import WRITER_POOL
-from orchestration.defs.operations import TRANSIENT_RETRY, BadDataFailure
-from orchestration.publish.gate import decide, run_check_evaluations
+from orchestration.defs.operations import (
+    TRANSIENT_RETRY,
+    BadDataFailure,
+    only_transient_retried,
+)
+from orchestration.publish.fingerprints import MartsChanged
+from orchestration.publish.gate import decide, run_check_evaluations, run_mart_fingerprints
 from orchestration.publish.serving import Publication, publish, unchanged_version
 from orchestration.settings import Settings
 
@@ -32,6 +37,10 @@ def build_serving_asset(
         description="The DuckDB file BI tools read, swapped in only when every gate passed.",
     )
     def serving_database(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        with only_transient_retried():
+            return _publish(context)
+
+    def _publish(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         settings = Settings.from_env()
         decision = decide(blocking_checks, run_check_evaluations(context.instance, context.run_id))
         if not decision.open:
@@ -39,6 +48,14 @@ def build_serving_asset(
                 "Publication refused; the serving file was left as it was. "
                 + "; ".join(decision.problems),
                 metadata={"problems": len(decision.problems)},
+            )
+        recorded = run_mart_fingerprints(context.instance, context.run_id)
+        moved = sorted(table for table, prints in recorded.items() if len(prints) > 1)
+        if moved:
+            raise BadDataFailure(
+                "Publication refused; the serving file was left as it was. These marts changed "
+                f"between dbt and their checks in this run (another run?): {', '.join(moved)}",
+                metadata={"marts_changed": len(moved)},
             )
         unchanged = unchanged_version(settings)
         if unchanged is not None:
@@ -50,10 +67,14 @@ def build_serving_asset(
                     "serving_file": dg.MetadataValue.path(str(settings.serving_db)),
                 }
             )
-        version = publish(
-            settings,
-            Publication(context.run_id, decision.passed, decision.failed_non_blocking),
-        )
+        checked = {table: next(iter(prints)) for table, prints in recorded.items()}
+        try:
+            version = publish(
+                settings,
+                Publication(context.run_id, decision.passed, decision.failed_non_blocking, checked),
+            )
+        except MartsChanged as exc:
+            raise BadDataFailure(str(exc), metadata={"marts_changed": True}) from exc
         context.log.info(f"published version {version} to {settings.serving_db}")
         return dg.MaterializeResult(
             metadata={

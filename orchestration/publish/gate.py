@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import dagster as dg
 
+from orchestration.publish.fingerprints import METADATA_KEY
+
 
 @dataclass(frozen=True)
 class CheckEvaluation:
@@ -54,6 +56,30 @@ def run_check_evaluations(instance: dg.DagsterInstance, run_id: str) -> list[Che
             description=evaluation.description,
         )
     return list(latest.values())
+
+
+def _text(value: object) -> str | None:
+    raw = getattr(value, "value", value)
+    return raw if isinstance(raw, str) else None
+
+
+def run_mart_fingerprints(instance: dg.DagsterInstance, run_id: str) -> dict[str, set[str]]:
+    """`mart table -> fingerprints` recorded in the run by the dbt step and the checks.
+
+    More than one fingerprint for a table means it changed between dbt and its checks.
+    """
+    found: dict[str, set[str]] = {}
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = entry.get_dagster_event().event_specific_data
+        value = _text((evaluation.metadata or {}).get(METADATA_KEY))
+        if value:
+            found.setdefault(evaluation.asset_key.path[-1], set()).add(value)
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_OBSERVATION):
+        observation = entry.get_dagster_event().event_specific_data.asset_observation
+        value = _text((observation.metadata or {}).get(METADATA_KEY))
+        if value:
+            found.setdefault(observation.asset_key.path[-1], set()).add(value)
+    return found
 
 
 def blocking_checks_on(

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.publish.fingerprints import MartsChanged, compare, mart_fingerprints
 from orchestration.settings import INGEST_SCHEMA, MARTS_SCHEMA, Settings
 
 _VERSION_FILE = re.compile(r"^empathy_v(\d{4,})\.duckdb$")
@@ -56,6 +57,7 @@ class Publication:
     run_id: str
     checks_passed: tuple[str, ...]
     checks_failed: tuple[str, ...]
+    mart_fingerprints: dict[str, str] | None = None  # what the gate checked; None: not compared
 
 
 def _sql_path(path: Path) -> str:
@@ -260,6 +262,14 @@ def _build(settings: Settings, target: Path, version: int, publication: Publicat
         con.execute(f"ATTACH {_sql_path(settings.build_db)} AS build (READ_ONLY)")
         con.execute(f"ATTACH {_sql_path(target)} AS serving (STORAGE_VERSION '{storage_version}')")
         tables = _copy_marts(con)
+        if publication.mart_fingerprints is not None:
+            changed = compare(publication.mart_fingerprints,
+                              mart_fingerprints(con, "serving", MARTS_SCHEMA))
+            if changed:
+                raise MartsChanged(
+                    "Publication refused: these marts changed after this run's gate checked "
+                    f"them (another run rebuilt them?): {', '.join(changed)}. The serving file "
+                    "was left as it was; the next run rebuilds, checks and publishes them.")
         _copy_sources(con)
         _write_log(con, history, version, storage_version, tables, publication)
         con.execute("CHECKPOINT serving")

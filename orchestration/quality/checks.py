@@ -17,11 +17,13 @@ import dagster as dg
 import duckdb
 
 from orchestration.defs.jobs import WRITER_POOL
-from orchestration.defs.operations import TRANSIENT_RETRY
+from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
+from orchestration.publish.fingerprints import METADATA_KEY as FINGERPRINT_KEY
+from orchestration.publish.fingerprints import mart_fingerprints
 from orchestration.quality.batch_log import read_batches
 from orchestration.quality.runner import Outcome
 from orchestration.quality.suites import load_suites
-from orchestration.settings import Settings
+from orchestration.settings import MARTS_SCHEMA, Settings
 
 BATCH_CHECK = "gx_file_batches"
 
@@ -44,14 +46,19 @@ def _metadata(outcome: Outcome) -> dict[str, Any]:
     return metadata
 
 
-def _check_result(key: dg.AssetKey, outcome: Outcome) -> dg.AssetCheckResult:
+def _check_result(
+    key: dg.AssetKey, outcome: Outcome, fingerprint: str | None = None
+) -> dg.AssetCheckResult:
+    metadata = _metadata(outcome)
+    if fingerprint is not None:  # what this check saw: publication must publish exactly that
+        metadata[FINGERPRINT_KEY] = fingerprint
     return dg.AssetCheckResult(
         asset_key=key,
         check_name=check_name(outcome.name),
         passed=outcome.passed,
         severity=dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN,
         description=outcome.describe(),
-        metadata=_metadata(outcome),
+        metadata=metadata,
     )
 
 
@@ -89,7 +96,12 @@ def build_mart_checks(mart_keys: Iterable[dg.AssetKey]) -> dg.AssetChecksDefinit
             for table, key in key_by_table.items()
             if any(check.asset_key == key for check in selected)
         }
-        with duckdb.connect(str(settings.build_db), read_only=True) as con:
+        with (
+            only_transient_retried(),
+            duckdb.connect(str(settings.build_db), read_only=True) as con,
+        ):
+            (catalog,) = con.execute("SELECT current_database()").fetchone()
+            prints = mart_fingerprints(con, catalog, MARTS_SCHEMA, list(wanted))
             outcomes = validate_marts(con, wanted)
         report = write_validation_report(
             settings, context.run.run_id, outcomes, read_batches(settings, context.run.run_id)
@@ -97,7 +109,7 @@ def build_mart_checks(mart_keys: Iterable[dg.AssetKey]) -> dg.AssetChecksDefinit
         context.log.info(f"validation report: {report}")
         for table, table_outcomes in outcomes.items():
             for outcome in table_outcomes:
-                result = _check_result(key_by_table[table], outcome)
+                result = _check_result(key_by_table[table], outcome, prints.get(table))
                 if dg.AssetCheckKey(result.asset_key, result.check_name) in selected:
                     yield result
 

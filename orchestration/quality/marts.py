@@ -1,20 +1,29 @@
 """Validate the published marts of the build database against their suites.
 
-Marts are aggregates (one row per grain and value), so each is read whole into pandas.
-Suites may use two parameters: `data_horizon`, the newest `period_start` in any mart (a mart
-far behind it comes from a stale source), and GX's built-in `now()`.
+Marts are aggregates (one row per grain and value), so each is read whole into pandas; a
+row-level mart whose suite checks only its schema is read without rows.
+Suites may use two parameters: `data_horizon` and GX's built-in `now()`. A mart's
+`data_horizon` is the newest `period_start` among the marts built from the same export
+sources (its source family, from the dbt manifest's lineage down to `raw.*`): each source is
+judged against its own newest data, so a review dated yesterday says nothing about surveys
+that arrive monthly, while a survey mart far behind the other survey marts is still stale.
+Without a manifest every mart is one family (the newest data in any mart).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
+from functools import cache
 
 import duckdb
 
 from orchestration.quality.runner import Outcome, validate_frame
 from orchestration.quality.suites import Suite
-from orchestration.settings import MARTS_SCHEMA
+from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA, RAW_SCHEMA
+
+MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 
 def mart_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -26,13 +35,68 @@ def mart_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {name for (name,) in rows}
 
 
-def data_horizon(con: duckdb.DuckDBPyConnection) -> dt.date:
-    """The newest `period_start` across the marts (today when no mart has periods)."""
-    tables = con.execute(
-        "SELECT table_name FROM information_schema.columns "
-        "WHERE table_schema = ? AND column_name = 'period_start'",
-        [MARTS_SCHEMA],
-    ).fetchall()
+@cache
+def _source_families(manifest_mtime: float) -> dict[str, frozenset[str]]:
+    """`mart name -> export sources upstream of it` from the dbt manifest."""
+    from orchestration.ingest.contract import load_contract
+
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    entities = load_contract().entities
+    nodes = manifest.get("nodes", {})
+    found: dict[str, frozenset[str]] = {}
+
+    def sources_of(unique_id: str, seen: set[str]) -> set[str]:
+        if unique_id in seen:
+            return set()
+        seen.add(unique_id)
+        if unique_id.startswith("source."):
+            parts = unique_id.split(".")
+            if parts[-2] == RAW_SCHEMA and parts[-1] in entities:
+                return {entities[parts[-1]].source}
+            return set()
+        node = nodes.get(unique_id, {})
+        out: set[str] = set()
+        for parent in node.get("depends_on", {}).get("nodes", []):
+            out |= sources_of(parent, seen)
+        return out
+
+    for unique_id, node in nodes.items():
+        if node.get("resource_type") == "model" and node.get("schema", "").endswith(MARTS_SCHEMA):
+            found[node["name"]] = frozenset(sources_of(unique_id, set()))
+    return found
+
+
+def source_families() -> dict[str, frozenset[str]]:
+    """`mart -> its export sources`; empty when the dbt manifest is not there."""
+    if not MANIFEST.exists():
+        return {}
+    return _source_families(MANIFEST.stat().st_mtime)
+
+
+def _period_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM information_schema.columns "
+            "WHERE table_schema = ? AND column_name = 'period_start'",
+            [MARTS_SCHEMA],
+        ).fetchall()
+    ]
+
+
+def family_of(table: str, candidates: Iterable[str]) -> list[str]:
+    """The marts among `candidates` built from exactly the same export sources as `table`."""
+    families = source_families()
+    if table not in families:
+        return list(candidates)
+    return [t for t in candidates if families.get(t) == families[table]]
+
+
+def data_horizon(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> dt.date:
+    """The newest `period_start` across the marts (or `tables`); today when none has periods."""
+    present = _period_tables(con)
+    wanted = set(present if tables is None else tables)
+    tables = [(name,) for name in present if name in wanted]
     if not tables:
         return dt.date.today()
     union = " UNION ALL ".join(
@@ -40,6 +104,25 @@ def data_horizon(con: duckdb.DuckDBPyConnection) -> dt.date:
     )
     (latest,) = con.execute(f"SELECT max(d) FROM ({union})").fetchone()
     return latest or dt.date.today()
+
+
+# Expectations about a table's columns, not its values: a suite of only these reads no rows,
+# so a row-level mart (the journey fact, growing with every touchpoint) is never loaded whole.
+SCHEMA_RULES = frozenset(
+    {
+        "expect_column_to_exist",
+        "expect_table_columns_to_match_set",
+        "expect_table_columns_to_match_ordered_list",
+        "expect_table_column_count_to_equal",
+        "expect_table_column_count_to_be_between",
+    }
+)
+
+
+def _frame_sql(table: str, suite: Suite) -> str:
+    """The mart's rows, or none when every rule is about its schema."""
+    limit = " LIMIT 0" if all(rule.type in SCHEMA_RULES for rule in suite.rules) else ""
+    return f'SELECT * FROM {MARTS_SCHEMA}."{table}"{limit}'
 
 
 def _missing_table(suite: Suite) -> list[Outcome]:
@@ -55,12 +138,14 @@ def validate_marts(
 ) -> dict[str, list[Outcome]]:
     """Outcomes per mart table for every suite given; a missing table fails every rule."""
     present = mart_tables(con)
-    parameters = {"data_horizon": data_horizon(con).isoformat()}
+    period_tables = _period_tables(con)
     outcomes = {}
     for table, suite in suites.items():
         if table not in present:
             outcomes[table] = _missing_table(suite)
             continue
-        frame = con.execute(f'SELECT * FROM {MARTS_SCHEMA}."{table}"').df()
+        horizon = data_horizon(con, family_of(table, period_tables))
+        parameters = {"data_horizon": horizon.isoformat()}
+        frame = con.execute(_frame_sql(table, suite)).df()
         outcomes[table] = validate_frame(suite, frame, parameters)
     return outcomes

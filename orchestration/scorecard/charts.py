@@ -37,14 +37,18 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
 
 
 def index_trend(months: pd.DataFrame, width: int = 560, height: int = 180) -> str:
-    """The empathy index by month on a 0-100 scale, each point coloured by its band.
+    """The empathy index by month on a 0-100 scale with its 95% interval, each point
+    coloured by its band.
 
-    `months` has `period_start`, `index_value`, `band` and `complete`; months that lack a
-    component (not `complete`) are drawn as hollow points.
+    `months` has `period_start`, `index_value`, `index_ci_low`, `index_ci_high`, `band` and
+    `is_complete_period`; a month still in progress is drawn as a hollow point.
     """
     base = alt.Chart(months).encode(
         x=alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %Y", tickCount="month")),
         y=alt.Y("index_value:Q", title="Index (0-100)", scale=alt.Scale(domain=[0, 100])),
+    )
+    interval = base.mark_rule(color=INK, opacity=0.35, strokeWidth=2).encode(
+        y="index_ci_low:Q", y2="index_ci_high:Q"
     )
     line = base.mark_line(color=INK, strokeWidth=2)
     band = alt.Color(
@@ -53,9 +57,9 @@ def index_trend(months: pd.DataFrame, width: int = 560, height: int = 180) -> st
         legend=None,
     )
     points = base.mark_point(size=70, opacity=1, strokeWidth=2).encode(
-        stroke=band, fill=alt.condition("datum.complete", band, alt.value("white"))
+        stroke=band, fill=alt.condition("datum.is_complete_period", band, alt.value("white"))
     )
-    return to_svg((line + points).properties(width=width, height=height))
+    return to_svg((interval + line + points).properties(width=width, height=height))
 
 
 SHADES = {

@@ -39,6 +39,7 @@ class Headline:
     arrow: str | None
     change_text: str | None
     change_good: bool | None
+    off_target_months: int
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,9 @@ def headline_tiers(serving: ServingFile) -> tuple[tuple[Tier, ...], str | None]:
                     else None
                 ),
                 change_good=_is_good(row.change_direction, row.direction) if arrow else None,
+                off_target_months=(
+                    0 if fmt.is_missing(row.periods_off_target) else int(row.periods_off_target)
+                ),
             )
         )
     return (

@@ -7,17 +7,21 @@ it opens offline, can be mailed as one file, and prints to a clean PDF from a br
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 import jinja2
 
+from orchestration.scorecard.accountability import Accountability, accountability
 from orchestration.scorecard.breakdowns import Breakdown, breakdowns
+from orchestration.scorecard.customer_value import CustomerValue, customer_value
 from orchestration.scorecard.footer import Footer, footer
 from orchestration.scorecard.headlines import Alert, Tier, headline_tiers, significant_alerts
 from orchestration.scorecard.index import IndexSection, index_section
+from orchestration.scorecard.journey import JourneySection, journey_section
+from orchestration.scorecard.people import PeopleSection, people_section
 from orchestration.scorecard.service import ServiceSection, service_section
 from orchestration.scorecard.serving import ServingFile
 from orchestration.scorecard.voice import Voice, voice
@@ -32,12 +36,16 @@ class Scorecard:
     tiers: tuple[Tier, ...]
     tiers_reason: str | None
     alerts: tuple[Alert, ...]
+    accountability: Accountability
     breakdowns: tuple[Breakdown, ...]
     breakdowns_reason: str | None
     voice: Voice
+    journey: JourneySection
     footer: Footer
+    customer_value: CustomerValue
     service: ServiceSection
     rendered_at: str
+    people: PeopleSection = field(default_factory=PeopleSection)
 
 
 def scorecard_dir(settings: Settings) -> Path:
@@ -55,12 +63,16 @@ def read_scorecard(settings: Settings) -> Scorecard:
             tiers=tiers,
             tiers_reason=tiers_reason,
             alerts=significant_alerts(serving),
+            accountability=accountability(serving),
             breakdowns=charts,
             breakdowns_reason=charts_reason,
             voice=voice(serving),
+            journey=journey_section(serving),
             footer=footer(serving, settings),
+            customer_value=customer_value(serving),
             service=service_section(serving),
             rendered_at=f"{datetime.now(UTC):%d %b %Y %H:%M} UTC",
+            people=people_section(serving),
         )
 
 

@@ -6,6 +6,10 @@ seeded half (highest balanced accuracy) and measured on the other. Throughput: p
 and the project's scorer per core, and the whole Dagster asset on every core, on the same
 distinct texts (the reviews with short prefixes, 100,000+) in the same run. The figures go to
 docs/benchmarks/text_eval.md and text_eval.json.
+
+Emotions: per-emotion precision, recall and F1, macro-F1 and the share of texts with an
+emotion named, on the held-out half of the emotion benchmark (orchestration/text/emotion_eval.py),
+next to the figures before the emotion lexicon work (docs/benchmarks/emotion_before.json).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import numpy as np
 from textblob import TextBlob
 
 from orchestration.settings import PROJECT_ROOT
+from orchestration.text import emotion_eval
 from orchestration.text.batches import available_cores
 from orchestration.text.lexicon import load_lexicon
 from orchestration.text.metrics import balanced_accuracy, best_threshold, macro_f1
@@ -184,6 +189,33 @@ def evaluate_throughput(texts: list[str]) -> dict[str, object]:
     }
 
 
+def evaluate_emotion_section() -> dict[str, object]:
+    """Emotion figures after (this lexicon) and before, or the reason they are missing."""
+    before = emotion_eval.load_before()
+    section: dict[str, object] = {
+        "before": before,
+        "after": None,
+        "reason": None,
+        "gold_map": emotion_eval.GOLD_MAP,
+        "outside_taxonomy": list(emotion_eval.OUTSIDE_TAXONOMY),
+        "targets": {
+            "macro_f1_gain": emotion_eval.TARGET_MACRO_F1_GAIN,
+            "coverage_gain": emotion_eval.TARGET_COVERAGE_GAIN,
+            "met": None,
+        },
+    }
+    if not emotion_eval.EMOTION_BENCHMARK.exists():
+        section["reason"] = f"emotion benchmark not found at {emotion_eval.EMOTION_BENCHMARK}"
+        print(f"{section['reason']}: emotion figures not available")
+        return section
+    print("scoring the emotion benchmark...")
+    after = emotion_eval.evaluate_emotions(*emotion_eval.load_emotion_benchmark())
+    section["after"] = after
+    if before is not None:
+        section["targets"]["met"] = emotion_eval.meets_targets(after, before)
+    return section
+
+
 def write_report(report: dict, directory: Path = REPORT_DIR) -> None:
     """Write text_eval.json and text_eval.md (from text_eval.md.j2)."""
     template = jinja2.Environment(
@@ -206,6 +238,7 @@ def main() -> int:
     texts, truth = load_labelled_reviews()
     print(f"scoring {len(texts)} labelled reviews with TextBlob and the project's scorer...")
     labels = evaluate_labels(texts, truth)
+    emotions = evaluate_emotion_section()
     print("measuring throughput (TextBlob per core, scorer per core, whole asset)...")
     speed = evaluate_throughput(texts)
     report = {
@@ -213,6 +246,7 @@ def main() -> int:
         "lexicon_version": load_lexicon().version,
         "environment": f"Python {platform.python_version()}, {platform.machine()}.",
         "labels": labels,
+        "emotions": emotions,
         "throughput": speed,
     }
     write_report(report)
@@ -221,6 +255,14 @@ def main() -> int:
     ]
     ratio = speed["wall_clock"]["ratio_to_cores_x_textblob"]
     ok = min(gains) >= TARGET_POINTS and ratio >= TARGET_RATIO
+    if emotions["after"] is not None and emotions["before"] is not None:
+        ok = ok and emotions["targets"]["met"]
+        print(
+            f"emotions (held-out half, n={emotions['after']['n']}): macro-F1 "
+            f"{emotions['before']['macro_f1']:.3f} -> {emotions['after']['macro_f1']:.3f}, "
+            f"emotion named {emotions['before']['coverage']:.1%} -> "
+            f"{emotions['after']['coverage']:.1%}"
+        )
     print(
         f"balanced accuracy {labels['textblob']['balanced_accuracy']:.3f} -> "
         f"{labels['project']['balanced_accuracy']:.3f}, macro-F1 "

@@ -24,6 +24,9 @@ from orchestration.text.textblob_compat import polarity_subjectivity, tokenized
 from orchestration.text.words import CLAUSE_END, SENTENCE_END, SPEAKER, scorer_words
 
 POSITIVE_EMOTIONS = frozenset(("joy", "trust"))
+# Ties of the dominant emotion go to the first of these: the specific, negative emotions
+# before surprise, the broad positive ones last (DECISIONLOG.md, "Emotion detection").
+TIE_ORDER = ("anger", "sadness", "fear", "surprise", "joy", "trust")
 NEGATIVE_EMOTIONS = frozenset(("anger", "sadness", "fear"))
 
 
@@ -239,6 +242,8 @@ def score_tokenized(joined_tokens: str, lexicon: Lexicon) -> TextScore:
     customer = [(v, w) for v, w, said_by_customer in state.items if w > 0 and said_by_customer]
     counts = tuple(state.emotions[e] for e in lexicon.emotions)
     top = max(counts)
+    order = (*TIE_ORDER, *lexicon.emotions)
+    dominant = next((e for e in order if state.emotions.get(e) == top), None) if top else None
     return TextScore(
         textblob_polarity=polarity,
         textblob_subjectivity=subjectivity,
@@ -249,7 +254,7 @@ def score_tokenized(joined_tokens: str, lexicon: Lexicon) -> TextScore:
         empathy_positive_cues=state.positive_cues,
         empathy_negative_cues=state.negative_cues,
         emotions=counts,
-        dominant_emotion=lexicon.emotions[counts.index(top)] if top else None,
+        dominant_emotion=dominant,
         topics=tuple(sorted(state.topics)),
         customer_sentiment_score=_weighted_mean(customer) if customer else None,
     )

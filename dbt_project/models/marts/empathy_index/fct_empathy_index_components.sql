@@ -1,13 +1,30 @@
-{#- The empathy index's components for every period ('overall' and each month with any KPI):
-    raw value, its 0-100 normalization, configured and renormalized weight, target, owner and
-    status, and why a component is unavailable. A component counts only when its KPI is
-    reportable in the period; the others' weights are shared out among those available. -#}
+{#- The empathy index's components for every period ('overall' and each month with any KPI).
+
+    Every configured component counts in every period with its full configured weight, so a
+    component that goes missing can never raise the index:
+    - measured: the KPI is reportable in the period; scored at its value.
+    - carried_forward: no data in a month, but a reportable value within the last
+      var('index_carry_forward_months') months (a component measured quarterly, say);
+      scored at that value, and said so.
+    - low_sample_bound: data, but fewer answers than var('min_n_reportable'); scored at the
+      pessimistic end of its 95% interval, so thin data cannot flatter the index.
+    - no_data: scored 0, the worst end of its scale.
+    Scores come from score_against_target: a value exactly on its target scores the index's
+    own green threshold, one on its amber threshold the index's amber threshold. Coverage
+    counts the weight of measured and carried-forward components. -#}
+{%- set carry = var('index_carry_forward_months') %}
 with components as (
     select * from {{ ref('empathy_index_components') }}
 ),
 
 targets as (
     select * from {{ ref('kpi_targets') }}
+),
+
+index_target as (
+    select target as green_score, amber_threshold as amber_score
+    from targets
+    where kpi = 'empathy_index'
 ),
 
 kpi_values as (
@@ -22,10 +39,6 @@ periods as (
     where grain = 'month'
 ),
 
-kpis_with_data as (
-    select distinct kpi from kpi_values
-),
-
 grid as (
     select
         periods.period,
@@ -38,33 +51,84 @@ grid as (
         targets.amber_threshold,
         targets.direction,
         targets.owner,
-        targets.missing_reason,
-        kpis_with_data.kpi is not null as kpi_has_data
+        targets.missing_reason
     from periods
     cross join components
     left join targets
         on components.component = targets.kpi
-    left join kpis_with_data
-        on components.component = kpis_with_data.kpi
+),
+
+candidates as (
+    {#- the period's own value, or for a month, a reportable value of an earlier month
+        within the carry-forward window -#}
+    select
+        grid.period,
+        grid.component,
+        kpi_values.period as value_period,
+        kpi_values.value,
+        kpi_values.n,
+        kpi_values.ci_low,
+        kpi_values.ci_high,
+        kpi_values.is_reportable,
+        row_number() over (
+            partition by grid.period, grid.component
+            order by kpi_values.period_start desc
+        ) as recency_rank
+    from grid
+    inner join kpi_values
+        on grid.component = kpi_values.kpi
+        and (
+            (grid.period = 'overall' and kpi_values.grain = 'overall')
+            or (
+                kpi_values.grain = 'month'
+                and kpi_values.period_start <= grid.period_start
+                and kpi_values.period_start > {{ dbt.dateadd('month', -carry, 'grid.period_start') }}
+                and (kpi_values.period_start = grid.period_start or kpi_values.is_reportable)
+            )
+        )
+),
+
+kpis_with_data as (
+    select distinct kpi from kpi_values
 ),
 
 valued as (
     select
         grid.*,
-        kpi_values.value as raw_value,
-        kpi_values.n,
-        coalesce(kpi_values.is_reportable and kpi_values.value is not null, false) as is_available,
+        candidates.value as raw_value,
+        candidates.n,
+        candidates.ci_low,
+        candidates.ci_high,
+        candidates.value_period,
         case
-            when kpi_values.is_reportable and kpi_values.value is not null then null
-            when not grid.kpi_has_data then grid.missing_reason
-            when kpi_values.kpi is null then 'no data in this period'
-            else 'not reportable: n = ' || cast(kpi_values.n as {{ dbt.type_string() }})
-                || ', below the minimum of {{ var("min_n_reportable") }}'
-        end as unavailable_reason
+            when candidates.value is null then 'no_data'
+            when not candidates.is_reportable then 'low_sample_bound'
+            when candidates.value_period <> grid.period then 'carried_forward'
+            else 'measured'
+        end as basis,
+        kpis_with_data.kpi is not null as kpi_has_data
     from grid
-    left join kpi_values
-        on grid.component = kpi_values.kpi
-        and grid.period = kpi_values.period
+    left join candidates
+        on grid.period = candidates.period
+        and grid.component = candidates.component
+        and candidates.recency_rank = 1
+    left join kpis_with_data
+        on grid.component = kpis_with_data.kpi
+),
+
+{%- set pessimistic = "case when valued.direction = 'lower_is_better' then valued.ci_high else valued.ci_low end" %}
+scored as (
+    select
+        valued.*,
+        case valued.basis
+            when 'no_data' then 0.0
+            when 'low_sample_bound' then coalesce({{ score_against_target(pessimistic, 'valued.normalization', 'valued.target', 'valued.amber_threshold', 'valued.direction', 'index_target.green_score', 'index_target.amber_score') }}, 0.0)
+            else {{ score_against_target('valued.raw_value', 'valued.normalization', 'valued.target', 'valued.amber_threshold', 'valued.direction', 'index_target.green_score', 'index_target.amber_score') }}
+        end as score,
+        {{ score_against_target('valued.ci_low', 'valued.normalization', 'valued.target', 'valued.amber_threshold', 'valued.direction', 'index_target.green_score', 'index_target.amber_score') }} as score_at_ci_low,
+        {{ score_against_target('valued.ci_high', 'valued.normalization', 'valued.target', 'valued.amber_threshold', 'valued.direction', 'index_target.green_score', 'index_target.amber_score') }} as score_at_ci_high
+    from valued
+    cross join index_target
 )
 
 select
@@ -73,18 +137,30 @@ select
     component,
     pillar,
     raw_value,
-    n,
-    case when is_available then {{ normalize_to_100('normalization', 'raw_value') }} end as normalized_value,
+    cast(n as {{ dbt.type_bigint() }}) as n,
+    value_period,
+    basis,
+    score,
+    {#- sampling interval of the score (a bound or a missing component has none) -#}
+    case when basis in ('measured', 'carried_forward')
+        then least(score_at_ci_low, score_at_ci_high) else score end as score_ci_low,
+    case when basis in ('measured', 'carried_forward')
+        then greatest(score_at_ci_low, score_at_ci_high) else score end as score_ci_high,
     weight,
-    case
-        when is_available
-            then weight / sum(case when is_available then weight end) over (partition by period)
-        else 0.0
-    end as effective_weight,
+    weight / sum(weight) over (partition by period) as weight_share,
+    weight / sum(weight) over (partition by period) * score as contribution,
     target,
     amber_threshold,
     owner,
-    case when is_available then {{ status_vs_target('raw_value', 'target', 'amber_threshold', 'direction') }} end as status,
-    is_available,
-    unavailable_reason
-from valued
+    case when basis in ('measured', 'carried_forward')
+        then {{ status_vs_target('raw_value', 'target', 'amber_threshold', 'direction') }} end as status,
+    basis in ('measured', 'carried_forward') as is_available,
+    case
+        when basis = 'measured' then null
+        when basis = 'carried_forward' then 'no data this month: the value of ' || value_period || ' is carried forward'
+        when basis = 'low_sample_bound' then 'not reportable: n = ' || cast(n as {{ dbt.type_string() }})
+            || ', below the minimum of {{ var("min_n_reportable") }}; counted at the pessimistic end of its interval'
+        when not kpi_has_data then missing_reason || '; counted as 0'
+        else 'no data in this period; counted as 0'
+    end as unavailable_reason
+from scored

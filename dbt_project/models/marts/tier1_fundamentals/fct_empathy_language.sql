@@ -67,5 +67,9 @@ select
     cast(positive_cues as double) / nullif(positive_cues + negative_cues, 0) as empathy_language_ratio,
     {{ wilson_low('positive_cues', 'positive_cues + negative_cues') }} as empathy_language_ratio_ci_low,
     {{ wilson_high('positive_cues', 'positive_cues + negative_cues') }} as empathy_language_ratio_ci_high,
-    n_texts >= {{ var('min_n_reportable') }} as is_reportable
+    n_with_opinion >= {{ var('min_n_reportable') }} as net_sentiment_is_reportable,
+    positive_cues + negative_cues >= {{ var('min_n_reportable') }} as empathy_language_ratio_is_reportable,
+    {#- every rate of the row reaches the minimum on its own denominator -#}
+    least(n_texts, n_with_opinion, positive_cues + negative_cues) >= {{ var('min_n_reportable') }}
+        as is_reportable
 from counts

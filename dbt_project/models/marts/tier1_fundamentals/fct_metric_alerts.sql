@@ -1,5 +1,6 @@
 {#- Change alerts. Each share (CSAT top-2, CES easy) and NPS is compared between consecutive
-    months, consecutive quarters, and each weekday against all other weekdays together, only
+    reportable months and consecutive reportable quarters (a month below the minimum n in
+    between is skipped, so a gap never silences a change), and each weekday against all other weekdays together, only
     when both sides are reportable. A two-proportion z-test (pooled) for shares, and for NPS a
     z-test on the difference of the two NPS with their multinomial variances. A move is
     significant when its Holm-Bonferroni adjusted p-value, over every comparison in this
@@ -23,6 +24,16 @@ with observations as (
     from {{ ref('fct_nps') }}
 ),
 
+reportable_periods as (
+    select
+        *,
+        row_number() over (
+            partition by metric, grain order by period_start
+        ) as period_rank
+    from observations
+    where grain in ('month', 'quarter') and n >= {{ min_n }}
+),
+
 previous_period as (
     select
         current_period.metric,
@@ -37,15 +48,11 @@ previous_period as (
         previous.n as baseline_n,
         previous.positives as baseline_positives,
         previous.negatives as baseline_negatives
-    from observations as current_period
-    inner join observations as previous
+    from reportable_periods as current_period
+    inner join reportable_periods as previous
         on current_period.metric = previous.metric
         and current_period.grain = previous.grain
-        and previous.period_start = cast(case current_period.grain
-            when 'month' then {{ dbt.dateadd('month', -1, 'current_period.period_start') }}
-            else {{ dbt.dateadd('month', -3, 'current_period.period_start') }}
-        end as date)
-    where current_period.grain in ('month', 'quarter')
+        and previous.period_rank = current_period.period_rank - 1
 ),
 
 weekday_totals as (

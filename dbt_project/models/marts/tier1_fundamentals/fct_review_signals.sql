@@ -74,5 +74,9 @@ select
     cast(n_replied as double) / n_reviews as reply_rate,
     {{ wilson_low('n_replied', 'n_reviews') }} as reply_rate_ci_low,
     {{ wilson_high('n_replied', 'n_reviews') }} as reply_rate_ci_high,
-    n_reviews >= {{ var('min_n_reportable') }} as is_reportable
+    n_rated >= {{ var('min_n_reportable') }} as rating_is_reportable,
+    n_with_opinion >= {{ var('min_n_reportable') }} as net_sentiment_is_reportable,
+    n_reviews >= {{ var('min_n_reportable') }} as reply_rate_is_reportable,
+    {#- every rate of the row reaches the minimum on its own denominator -#}
+    least(n_reviews, n_rated, n_with_opinion) >= {{ var('min_n_reportable') }} as is_reportable
 from counts

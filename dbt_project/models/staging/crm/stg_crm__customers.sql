@@ -15,6 +15,7 @@ renamed as (
         cast(tenure_months as {{ dbt.type_int() }}) as tenure_months,
         cast(is_churned as {{ dbt.type_boolean() }}) as is_churned,
         lower(trim(cast(churn_reason as {{ dbt.type_string() }}))) as churn_reason,
+        lower(trim(cast(churn_category as {{ dbt.type_string() }}))) as churn_category,
         cast(reported_cltv as double) as reported_cltv,
         _ingest_seq,
         _loaded_at

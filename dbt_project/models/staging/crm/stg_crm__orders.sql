@@ -15,6 +15,7 @@ renamed as (
         cast(quantity as {{ dbt.type_int() }}) as quantity,
         trim(cast(product as {{ dbt.type_string() }})) as product,
         cast(is_complex_product as {{ dbt.type_boolean() }}) as is_complex_product,
+        cast(margin as double) as margin,
         _ingest_seq,
         _loaded_at
     from latest

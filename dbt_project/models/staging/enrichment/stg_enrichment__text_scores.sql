@@ -24,6 +24,7 @@ renamed as (
         cast(textblob_polarity as double) as textblob_polarity,
         cast(textblob_subjectivity as double) as textblob_subjectivity,
         cast(sentiment_score as double) as sentiment_score,
+        cast(customer_sentiment_score as double) as customer_sentiment_score,
         cast(sentiment_label as {{ dbt.type_string() }}) as sentiment_label,
         cast(has_opinion as {{ dbt.type_boolean() }}) as has_opinion,
         cast(opinion_word_count as {{ dbt.type_int() }}) as opinion_word_count,
@@ -35,7 +36,6 @@ renamed as (
         cast(dominant_emotion as {{ dbt.type_string() }}) as dominant_emotion,
         topics,
         staff_mentions,
-        cast(customer_sentiment_score as double) as customer_sentiment_score,
         cast(scored_at as {{ dbt.type_timestamp() }}) as scored_at
     from latest
 )

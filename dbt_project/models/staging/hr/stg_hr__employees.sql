@@ -15,6 +15,7 @@ renamed as (
         cast(is_frontline as {{ dbt.type_boolean() }}) as is_frontline,
         cast(hired_at as date) as hired_at,
         cast(left_at as date) as left_at,
+        coalesce(cast(has_left as {{ dbt.type_boolean() }}), left_at is not null) as has_left,
         _ingest_seq,
         _loaded_at
     from latest

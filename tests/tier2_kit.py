@@ -1,0 +1,44 @@
+"""Helpers of the tier 2 tests: build only the relationship marts on a small warehouse."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import duckdb
+
+from orchestration.defs.dbt_models import dbt_executable
+from orchestration.ingest import ingest_source, load_contract
+from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.text.enrichment import run_enrichment
+
+TIER2 = "+path:models/marts/tier2_relationships"
+
+
+def ingest_and_enrich(settings: Settings) -> None:
+    """Every source of the landing folder ingested, and its texts scored."""
+    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(settings.build_db)) as con:
+        for source in load_contract().sources:
+            ingest_source(con, settings, source)
+        run_enrichment(con, workers=1)
+
+
+def build_tier2(settings: Settings, select: str = TIER2) -> subprocess.CompletedProcess:
+    """`dbt build` of the tier 2 marts and what they read, tests included."""
+    target = settings.build_db.parent / "dbt_target"
+    return subprocess.run(
+        [
+            dbt_executable(), "build", "--select", select,
+            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--target-path", str(target), "--log-path", str(target / "logs"),
+        ],
+        env={**os.environ, "EMPATHY_BUILD_DB": str(settings.build_db)},
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+
+
+def rows(settings: Settings, sql: str) -> list[tuple]:
+    with duckdb.connect(str(settings.build_db), read_only=True) as con:
+        return con.execute(sql).fetchall()
