@@ -45,4 +45,6 @@ def test_the_section_shows_the_planted_warehouse(
     assert "Empathy in every conversation: customers leaving positive : +" in text
     assert "Not available for Website chatbot: every team took part" in text
     assert [c.channel for c in section.channels][-1] == "All channels"
-    assert "Tuesday: answered within target down" in text
+    assert "Tuesday: answered within target -" in text
+    assert "Algorithmic empathy score of the bot's turns: 0/100" in text
+    assert "Customer sentiment from first to last turn with people: +" in text

@@ -57,6 +57,7 @@ class ServiceSection:
     initiatives_unavailable: tuple[str, ...] = ()
     initiatives_reason: str | None = None
     alerts: tuple[str, ...] = ()
+    ai: tuple[str, ...] = ()
 
 
 def _minutes(value: object) -> str:
@@ -223,11 +224,51 @@ def _alerts(serving: ServingFile, limit: int = 6) -> tuple[str, ...]:
     baseline = {"other_weekdays": "the other weekdays"}
     return tuple(
         f"{fmt.period(r.grain, r.grain_value)}: {METRIC_LABELS.get(r.metric, r.metric)} "
-        f"{r.direction} {fmt.change(r.difference, 'share')} vs "
+        f"{fmt.change(r.difference, 'share')} vs "
         f"{baseline.get(r.comparison, fmt.period(r.grain, r.baseline_grain_value))} "
         f"(n={fmt.count(r.n)}, adjusted p {_p(r.p_value_adjusted)})"
         for r in rows.itertuples()
     )
+
+
+def _ai(serving: ServingFile) -> tuple[str, ...]:
+    """The launch's effect on chat CSAT, the bot's empathy score and sentiment lift by path."""
+    lines: list[str] = []
+    if serving.has("fct_automation_launch"):
+        for r in serving.query(
+            "select * from {fct_automation_launch} "
+            "where channel = 'all' and metric = 'csat_top2_share' and status = 'estimated'"
+        ).itertuples():
+            verdict = "significant" if r.is_significant else "not significant"
+            verdict += f" after correcting for {int(r.n_comparisons)} comparisons"
+            lines.append(
+                f"After {r.initiative_name} ({fmt.day(r.launched_at)}): CSAT 4-5 on the automated "
+                f"channels {fmt.change(r.difference, 'share')} "
+                f"(95% interval {_points(r.difference_ci_low, r.difference_ci_high)}, "
+                f"n={fmt.count(r.n_before + r.n_after)}; {verdict})"
+            )
+    if serving.has("fct_ai_bot_empathy"):
+        for r in serving.query(
+            "select * from {fct_ai_bot_empathy} where grain = 'overall'"
+        ).itertuples():
+            lines.append(
+                f"Algorithmic empathy score of the bot's turns: {float(r.empathy_score):.0f}/100 "
+                f"(95% interval {float(r.empathy_score_ci_low):.0f} to "
+                f"{float(r.empathy_score_ci_high):.0f}, n={fmt.count(r.n_bot_conversations)})"
+            )
+    if serving.has("fct_ai_sentiment_lift"):
+        lifts = serving.query(
+            "select * from {fct_ai_sentiment_lift} where grain = 'overall' "
+            "and service_path in ('bot', 'human_only') order by service_path"
+        )
+        for r in lifts.itertuples():
+            who = "bot" if r.service_path == "bot" else "people"
+            lines.append(
+                f"Customer sentiment from first to last turn with {who}: "
+                f"{float(r.mean_lift):+.2f} (95% interval {float(r.mean_lift_ci_low):+.2f} to "
+                f"{float(r.mean_lift_ci_high):+.2f}, n={fmt.count(r.n)}; scale -2 to +2)"
+            )
+    return tuple(lines)
 
 
 def service_section(serving: ServingFile) -> ServiceSection:
@@ -246,4 +287,5 @@ def service_section(serving: ServingFile) -> ServiceSection:
         initiatives_unavailable=unavailable,
         initiatives_reason=initiatives_reason,
         alerts=_alerts(serving),
+        ai=_ai(serving),
     )

@@ -158,6 +158,7 @@ select
     case when is_estimable then round(difference + {{ z_95() }} * difference_se, 6) end as difference_ci_high,
     round(p_value_exact, 6) as p_value,
     round(p_value_adjusted_exact, 6) as p_value_adjusted,
+    cast(n_comparisons as {{ dbt.type_bigint() }}) as n_comparisons,
     coalesce(p_value_adjusted_exact <= {{ var('alert_alpha') }}, false) as is_significant,
     case when is_estimable then 'estimated' else 'insufficient_data' end as status
 from adjusted
