@@ -19,7 +19,10 @@ from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 pytestmark = [pytest.mark.slow]
 
-SELECT = "+path:models/marts/tier2_relationships +dim_kpis +fct_empathy_index_components"
+SELECT = (
+    "+path:models/marts/tier2_relationships +dim_kpis +fct_empathy_index_components "
+    "resource_type:seed"
+)
 TIER2_KPIS = ("monthly_churn_rate", "cltv_high_low_ratio")
 
 
@@ -70,16 +73,12 @@ def test_without_orders_cancellations_or_exit_surveys(isolated_settings: Setting
             "WHERE period = 'overall' AND NOT is_available",
         )
     )
-    assert {kpi: unavailable[kpi] for kpi in TIER2_KPIS} == {
-        kpi: reasons[kpi] for kpi in TIER2_KPIS
-    }
+    for kpi in TIER2_KPIS:  # the index adds how it counts the missing component
+        assert unavailable[kpi].startswith(reasons[kpi])
     with ServingFile(isolated_settings.build_db) as serving:
         section = customer_value(serving)
-    assert (section.value_reason, section.churn_reason, section.exit_reason) == (
-        NO_VALUE,
-        None,
-        None,
-    )
+    assert section.value_reason == NO_VALUE
+    assert section.churn_reason is None and section.exit_reason is None
     assert section.overall_churn is not None and section.exits
 
     # Without the customer list either, nothing tells who left.

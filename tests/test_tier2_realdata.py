@@ -8,7 +8,12 @@ Skipped when ../shared/realdata is absent.
 from __future__ import annotations
 
 import csv
+import math
+import shutil
+import statistics
 from collections import Counter, defaultdict
+from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from conftest import REALDATA_DIR
@@ -33,7 +38,7 @@ def _build(example: str, relative: str, monkeypatch) -> tuple[Settings, list[dic
     settings = Settings.from_env()
     target = settings.landing_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.symlink_to(REALDATA_DIR / relative)
+    shutil.copy(REALDATA_DIR / relative, target)  # ingestion never follows links out of landing
     ingest_and_enrich(settings)
     build = build_tier2(settings)
     assert build.returncode == 0, build.stdout[-4000:]
@@ -118,3 +123,31 @@ def test_telco_status_category_reason_and_satisfaction_flow_into_the_marts(monke
     assert set(cltv) == set(expected)
     for s, (n, _, total) in expected.items():
         assert cltv[s][0] == n and cltv[s][1] == pytest.approx(total / n)
+
+
+@pytest.mark.usefixtures("isolated_settings")
+def test_cdnow_non_contractual_churn_from_the_purchase_cadence(monkeypatch) -> None:
+    """A retailer without contracts: churn = no purchase for 3 x the median gap between a
+    customer's order days; historical CLTV = the sum of each customer's purchases."""
+    settings, export = _build("cdnow", "crm/cdnow_transactions.csv", monkeypatch)
+    days: dict[str, set[date]] = defaultdict(set)
+    revenue: dict[str, float] = defaultdict(float)
+    for row in export:
+        days[row["customer_id"]].add(date.fromisoformat(row["date"]))
+        revenue[row["customer_id"]] += float(row["dollar_value"])
+    gaps = sorted((b - a).days for d in days.values() for a, b in pairwise(sorted(d)))
+    inactivity = max(30, math.ceil(3 * statistics.median(gaps)))
+    end = max(max(d) for d in days.values())
+    churned = sum(max(d) + timedelta(days=inactivity) <= end for d in days.values())
+
+    assert rows(
+        settings,
+        "SELECT churn_definition, churn_inactivity_days, n_customers, n_churned "
+        "FROM marts.fct_churn_rates WHERE grain = 'overall'",
+    ) == [("non_contractual", inactivity, len(days), churned)]
+    cltv = dict(rows(settings, "SELECT customer_id, historical_cltv FROM marts.fct_customer_value"))
+    assert cltv.keys() == revenue.keys()
+    assert all(cltv[c] == pytest.approx(v, abs=1e-6) for c, v in revenue.items())
+    assert rows(settings, "SELECT count(*) > 0 FROM marts.fct_churn_rates WHERE grain = 'month'")[
+        0
+    ][0]

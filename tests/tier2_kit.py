@@ -29,7 +29,7 @@ def build_tier2(settings: Settings, select: str = TIER2) -> subprocess.Completed
     target = settings.build_db.parent / "dbt_target"
     return subprocess.run(
         [
-            dbt_executable(), "build", "--select", select,
+            dbt_executable(), "build", "--select", select, "--indirect-selection", "cautious",
             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
             "--target-path", str(target), "--log-path", str(target / "logs"),
         ],
