@@ -127,3 +127,17 @@ def test_a_customer_in_only_one_source_still_has_a_journey(
         [customer],
     )
     assert Counter(rows) == Counter({("orders", "order", None): len(reference[customer])})
+
+
+def test_the_planted_billing_tone_is_the_largest_empathy_gap_of_contacts(
+    planted: Warehouse,
+) -> None:
+    rows = planted.records(
+        "SELECT touchpoint_kind, mean_sentiment_gap, mean_sentiment_gap_ci_high "
+        "FROM marts.fct_journey_empathy_gaps WHERE grain = 'kind' "
+        "AND touchpoint_kind LIKE 'contact_%' AND is_reportable ORDER BY mean_sentiment_gap"
+    )
+    assert len(rows) >= 5
+    billing = rows[0]
+    assert billing["touchpoint_kind"] == "contact_billing"
+    assert billing["mean_sentiment_gap_ci_high"] < 0  # worse than the customer's own journey
