@@ -5,7 +5,8 @@ the contract rules that quarantine a row (blank required field, unparseable date
 amount, out-of-range score, a response time before the opening), keeps per business key the
 last row of the latest export, and orders each customer's touchpoints as DECISIONLOG.md
 "Customer journey" says: by time, then order, interaction, survey, exit survey, cancellation,
-then source id. Shares no code with the pipeline.
+then source id. The demo's review exports link no customer, so reviews are not read. Shares no
+code with the pipeline.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ CHANNELS = {"phone", "email", "chat", "social", "in_person"}
 @dataclass(frozen=True)
 class Touchpoint:
     at: datetime
-    rank: int  # order 1, interaction 2, survey 3, exit survey 4, cancellation 5
+    rank: int  # order 1, interaction 2, survey 3, review 4, mention 5, exit 6, cancellation 7
     source_id: str
     kind: str
     handled_by: str | None = None
@@ -140,7 +141,7 @@ def _exit_surveys(landing: Path, mappings: Path) -> list[tuple[str, Touchpoint]]
     for path, number, row in _csv_rows(landing, m):
         at, customer = _time(row[c["responded_at"]], fmt), row[c["customer_id"]]
         if at and customer:
-            found.append((customer, Touchpoint(at, 4, f"{path.name}:{number}", "exit_survey")))
+            found.append((customer, Touchpoint(at, 6, f"{path.name}:{number}", "exit_survey")))
     return found
 
 
@@ -151,7 +152,7 @@ def _cancellations(landing: Path, mappings: Path) -> list[tuple[str, Touchpoint]
     for _, _, row in _csv_rows(landing, m):
         customer, at = row[c["customer_id"]], _time(row[c["cancelled_at"]], fmt)
         if customer and at:
-            kept[(customer, at)] = Touchpoint(at, 5, f"{customer}:{at}", "cancellation")
+            kept[(customer, at)] = Touchpoint(at, 7, f"{customer}:{at}", "cancellation")
     return [(customer, t) for (customer, _), t in kept.items()]
 
 
