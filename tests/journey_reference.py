@@ -35,6 +35,8 @@ class Touchpoint:
     kind: str
     handled_by: str | None = None
     inbound: bool = False
+    channel: str | None = None
+    resolved: bool = False
 
 
 def _mapping(mappings: Path, source: str, entity: str) -> dict:
@@ -102,8 +104,9 @@ def _tickets(landing: Path, mappings: Path) -> dict[str, tuple[str | None, Touch
             kind = "contact_" + ((t.get("category") or "").strip().lower() or "other")
             handled = "bot" if str(t.get("handled_by_bot")).lower() == "true" else "agent"
             touchpoint = Touchpoint(
-                opened, 2, key, kind if inbound else "proactive_outreach", handled, inbound
-            )
+                opened, 2, key, kind if inbound else "proactive_outreach", handled, inbound,
+                channel, solved is not None,
+            )  # fmt: skip
             kept[key] = (t.get("requester_id") or None, touchpoint)
     return kept
 
@@ -211,3 +214,27 @@ def bot_repeat_contact_truth(by_customer: dict[str, list[Touchpoint]], days: int
                 for other in contacts[i + 1 :]
             )
     return {"n": n, "repeat_contacts": hits, "share": hits / n if n else None}
+
+
+def episode_groups(by_customer: dict[str, list[Touchpoint]], gap_days: int = 7) -> dict:
+    """Episodes (inbound contacts each within `gap_days` of the one before) per switch group:
+    single_contact, same_channel or switched_channel (first and last channel differ), with
+    how many ended on a resolved contact."""
+    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for touchpoints in by_customer.values():
+        episodes: list[list[Touchpoint]] = []
+        for contact in (t for t in touchpoints if t.inbound):
+            if episodes and contact.at - episodes[-1][-1].at <= timedelta(days=gap_days):
+                episodes[-1].append(contact)
+            else:
+                episodes.append([contact])
+        for episode in episodes:
+            if len(episode) == 1:
+                group = "single_contact"
+            elif episode[0].channel == episode[-1].channel:
+                group = "same_channel"
+            else:
+                group = "switched_channel"
+            groups[group][0] += 1
+            groups[group][1] += episode[-1].resolved
+    return {group: tuple(counts) for group, counts in groups.items()}
