@@ -138,14 +138,16 @@ def _surveys(landing: Path, mappings: Path, tickets: dict) -> list[tuple[str, To
 
 
 def _exit_surveys(landing: Path, mappings: Path) -> list[tuple[str, Touchpoint]]:
+    """Keyed as the mapping keys them, '<customer>@<timestamp as written>'; the latest wins."""
     m = _mapping(mappings, "surveys", "exit_surveys")
     c, fmt = m["columns"], m["date_formats"][0]
-    found = []
-    for path, number, row in _csv_rows(landing, m):
-        at, customer = _time(row[c["responded_at"]], fmt), row[c["customer_id"]]
+    kept: dict[str, tuple[str, Touchpoint]] = {}
+    for _, _, row in _csv_rows(landing, m):
+        written, customer = row[c["responded_at"]], row[c["customer_id"]]
+        key, at = f"{customer or '?'}@{written}", _time(written, fmt)
         if at and customer:
-            found.append((customer, Touchpoint(at, 6, f"{path.name}:{number}", "exit_survey")))
-    return found
+            kept[key] = (customer, Touchpoint(at, 6, key, "exit_survey"))
+    return list(kept.values())
 
 
 def _cancellations(landing: Path, mappings: Path) -> list[tuple[str, Touchpoint]]:
