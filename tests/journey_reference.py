@@ -5,7 +5,8 @@ the contract rules that quarantine a row (blank required field, unparseable date
 amount, out-of-range score, a response time before the opening), keeps per business key the
 last row of the latest export, and orders each customer's touchpoints as DECISIONLOG.md
 "Customer journey" says: by time, then order, interaction, survey, exit survey, cancellation,
-then source id. Shares no code with the pipeline.
+then source id. The demo's review exports link no customer, so reviews are not read. Shares no
+code with the pipeline.
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ CHANNELS = {"phone", "email", "chat", "social", "in_person"}
 @dataclass(frozen=True)
 class Touchpoint:
     at: datetime
-    rank: int  # order 1, interaction 2, survey 3, exit survey 4, cancellation 5
+    rank: int  # order 1, interaction 2, survey 3, review 4, mention 5, exit 6, cancellation 7
     source_id: str
     kind: str
     handled_by: str | None = None
     inbound: bool = False
+    channel: str | None = None
+    resolved: bool = False
 
 
 def _mapping(mappings: Path, source: str, entity: str) -> dict:
@@ -101,8 +104,9 @@ def _tickets(landing: Path, mappings: Path) -> dict[str, tuple[str | None, Touch
             kind = "contact_" + ((t.get("category") or "").strip().lower() or "other")
             handled = "bot" if str(t.get("handled_by_bot")).lower() == "true" else "agent"
             touchpoint = Touchpoint(
-                opened, 2, key, kind if inbound else "proactive_outreach", handled, inbound
-            )
+                opened, 2, key, kind if inbound else "proactive_outreach", handled, inbound,
+                channel, solved is not None,
+            )  # fmt: skip
             kept[key] = (t.get("requester_id") or None, touchpoint)
     return kept
 
@@ -134,14 +138,16 @@ def _surveys(landing: Path, mappings: Path, tickets: dict) -> list[tuple[str, To
 
 
 def _exit_surveys(landing: Path, mappings: Path) -> list[tuple[str, Touchpoint]]:
+    """Keyed as the mapping keys them, '<customer>@<timestamp as written>'; the latest wins."""
     m = _mapping(mappings, "surveys", "exit_surveys")
     c, fmt = m["columns"], m["date_formats"][0]
-    found = []
-    for path, number, row in _csv_rows(landing, m):
-        at, customer = _time(row[c["responded_at"]], fmt), row[c["customer_id"]]
+    kept: dict[str, tuple[str, Touchpoint]] = {}
+    for _, _, row in _csv_rows(landing, m):
+        written, customer = row[c["responded_at"]], row[c["customer_id"]]
+        key, at = f"{customer or '?'}@{written}", _time(written, fmt)
         if at and customer:
-            found.append((customer, Touchpoint(at, 4, f"{path.name}:{number}", "exit_survey")))
-    return found
+            kept[key] = (customer, Touchpoint(at, 6, key, "exit_survey"))
+    return list(kept.values())
 
 
 def _cancellations(landing: Path, mappings: Path) -> list[tuple[str, Touchpoint]]:
@@ -151,7 +157,7 @@ def _cancellations(landing: Path, mappings: Path) -> list[tuple[str, Touchpoint]
     for _, _, row in _csv_rows(landing, m):
         customer, at = row[c["customer_id"]], _time(row[c["cancelled_at"]], fmt)
         if customer and at:
-            kept[(customer, at)] = Touchpoint(at, 5, f"{customer}:{at}", "cancellation")
+            kept[(customer, at)] = Touchpoint(at, 7, f"{customer}:{at}", "cancellation")
     return [(customer, t) for (customer, _), t in kept.items()]
 
 
@@ -210,3 +216,27 @@ def bot_repeat_contact_truth(by_customer: dict[str, list[Touchpoint]], days: int
                 for other in contacts[i + 1 :]
             )
     return {"n": n, "repeat_contacts": hits, "share": hits / n if n else None}
+
+
+def episode_groups(by_customer: dict[str, list[Touchpoint]], gap_days: int = 7) -> dict:
+    """Episodes (inbound contacts each within `gap_days` of the one before) per switch group:
+    single_contact, same_channel or switched_channel (first and last channel differ), with
+    how many ended on a resolved contact."""
+    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for touchpoints in by_customer.values():
+        episodes: list[list[Touchpoint]] = []
+        for contact in (t for t in touchpoints if t.inbound):
+            if episodes and contact.at - episodes[-1][-1].at <= timedelta(days=gap_days):
+                episodes[-1].append(contact)
+            else:
+                episodes.append([contact])
+        for episode in episodes:
+            if len(episode) == 1:
+                group = "single_contact"
+            elif episode[0].channel == episode[-1].channel:
+                group = "same_channel"
+            else:
+                group = "switched_channel"
+            groups[group][0] += 1
+            groups[group][1] += episode[-1].resolved
+    return {group: tuple(counts) for group, counts in groups.items()}

@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 from effects_warehouse import Warehouse
-from journey_reference import bot_repeat_contact_truth, journeys, path_counts
+from journey_reference import bot_repeat_contact_truth, episode_groups, journeys, path_counts
 
 from orchestration.settings import PROJECT_ROOT
 
@@ -42,6 +42,8 @@ def test_unresolved_technical_contacts_are_a_churn_friction_point(planted: Wareh
         "AND resolution = 'unresolved' AND outcome = 'churn'",
     )
     assert row["rate_ci_low"] <= truth["exposed_rate"] <= row["rate_ci_high"]
+    exposed = next(r for r in truth["by_exposure"] if r["unresolved_technical"])
+    assert (row["n"], round(row["rate"], 4)) == (exposed["interactions"], truth["exposed_rate"])
     assert row["baseline_rate_ci_low"] <= truth["other_rate"] <= row["baseline_rate_ci_high"]
     assert row["is_friction_point"] and row["p_value_adjusted"] <= 0.05
     assert row["n_comparisons"] >= 100  # Holm over every tested group and outcome
@@ -127,3 +129,30 @@ def test_a_customer_in_only_one_source_still_has_a_journey(
         [customer],
     )
     assert Counter(rows) == Counter({("orders", "order", None): len(reference[customer])})
+
+
+def test_the_planted_billing_tone_is_the_largest_empathy_gap_of_contacts(
+    planted: Warehouse,
+) -> None:
+    rows = planted.records(
+        "SELECT touchpoint_kind, mean_sentiment_gap, mean_sentiment_gap_ci_high "
+        "FROM marts.fct_journey_empathy_gaps WHERE grain = 'kind' "
+        "AND touchpoint_kind LIKE 'contact_%' AND is_reportable ORDER BY mean_sentiment_gap"
+    )
+    assert len(rows) >= 5
+    billing = rows[0]
+    assert billing["touchpoint_kind"] == "contact_billing"
+    assert billing["mean_sentiment_gap_ci_high"] < 0  # worse than the customer's own journey
+
+
+def test_episode_channel_switches_match_the_landing_files(
+    planted: Warehouse, reference: dict
+) -> None:
+    rows = planted.query(
+        "SELECT switch_group, n_episodes, n_resolved FROM marts.fct_journey_channel_switches "
+        "WHERE grain = 'switch_group'"
+    )
+    published = {group: (n, resolved) for group, n, resolved in rows}
+    expected = episode_groups(reference)
+    assert expected["switched_channel"][0] > 100
+    assert published == expected

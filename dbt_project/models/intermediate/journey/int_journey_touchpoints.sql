@@ -1,12 +1,12 @@
 {{ config(materialized="view") }}
 
 {#- Every touchpoint that can be tied to a customer, one row each, not yet in order: orders,
-    inbound contacts (bot or human) and proactive outreach, survey answers, exit surveys and
+    inbound contacts (bot or human) and proactive outreach, survey answers, reviews and social
+    mentions that the export links to a customer (optional `customer_id`), exit surveys and
     cancellations, with what the touchpoint's own text says (the customer's sentiment and the
     empathy cues). A view: the incremental journey fact reads only the customers with new
-    rows. Reviews and social mentions carry no customer id in the contract, so they cannot be
-    placed in a journey (DECISIONLOG.md "Customer journey"). Rows without a customer or a
-    time cannot be placed either and are left out. -#}
+    rows. Rows without a customer or a time cannot be placed and are left out
+    (DECISIONLOG.md "Customer journey"). -#}
 {%- set no_text = 'cast(null as ' ~ dbt.type_string() ~ ')' %}
 {%- set no_bool = 'cast(null as ' ~ dbt.type_boolean() ~ ')' %}
 {%- set no_number = 'cast(null as double)' %}
@@ -30,9 +30,21 @@ cancellations as (
     select * from {{ ref('stg_crm__cancellations') }}
 ),
 
+reviews as (
+    select * from {{ ref('stg_reviews__reviews') }}
+    where customer_id is not null
+),
+
+mentions as (
+    select * from {{ ref('stg_reviews__social_mentions') }}
+    where customer_id is not null
+),
+
 occurrences as (
     select * from {{ ref('stg_enrichment__text_occurrences') }}
-    where source_entity in ('interactions', 'survey_responses', 'exit_surveys')
+    where source_entity in (
+            'interactions', 'survey_responses', 'exit_surveys', 'reviews', 'social_mentions'
+        )
         and text_role in ('customer', 'conversation')
 ),
 
@@ -125,11 +137,51 @@ touchpoints as (
         on survey_responses.interaction_id = interactions.interaction_id
     union all
     select
+        'reviews',
+        review_id,
+        customer_id,
+        created_at,
+        4,
+        'review',
+        platform,
+        {{ no_text }},
+        {{ no_text }},
+        {{ no_text }},
+        {{ no_bool }},
+        {{ no_bool }},
+        {{ no_text }},
+        rating,
+        {{ no_text }},
+        {{ no_number }},
+        _ingest_seq
+    from reviews
+    union all
+    select
+        'social_mentions',
+        mention_id,
+        customer_id,
+        posted_at,
+        5,
+        'social_mention',
+        platform,
+        {{ no_text }},
+        {{ no_text }},
+        {{ no_text }},
+        {{ no_bool }},
+        {{ no_bool }},
+        {{ no_text }},
+        {{ no_number }},
+        {{ no_text }},
+        {{ no_number }},
+        _ingest_seq
+    from mentions
+    union all
+    select
         'exit_surveys',
         response_id,
         customer_id,
         responded_at,
-        4,
+        6,
         'exit_survey',
         'survey',
         {{ no_text }},
@@ -149,7 +201,7 @@ touchpoints as (
         {{ dbt.concat(["customer_id", "':'", dbt.safe_cast("cancelled_at", dbt.type_string())]) }},
         customer_id,
         cancelled_at,
-        5,
+        7,
         'cancellation',
         'account',
         {{ no_text }},

@@ -16,7 +16,7 @@ with episodes as (
     from {{ ref('int_journey_episodes') }}
 ),
 
-{%- set measures = 'n_contacts, episode_outcome, has_bot, has_escalation, has_churned_in_window, n_csat, n_csat_satisfied' %}
+{%- set measures = 'n_contacts, is_resolved, episode_outcome, has_bot, has_escalation, has_churned_in_window, n_csat, n_csat_satisfied' %}
 grouped as (
     select
         'channel_pair' as grain, first_channel, last_channel, switch_group, {{ measures }}
@@ -35,7 +35,7 @@ counted as (
         switch_group,
         cast(count(*) as {{ dbt.type_bigint() }}) as n_episodes,
         cast(sum(n_contacts) as {{ dbt.type_bigint() }}) as n_contacts,
-        {{ count_where("episode_outcome = 'resolved'") }} as n_resolved,
+        {{ count_where('is_resolved') }} as n_resolved,
         {{ count_where("episode_outcome = 'cancelled'") }} as n_cancelled,
         {{ count_where('has_bot') }} as n_with_bot,
         {{ count_where('has_escalation') }} as n_escalated,

@@ -16,6 +16,7 @@ renamed as (
         cast(created_at as date) as review_date,
         coalesce(trim(reply_text) <> '', false) or replied_at is not null as has_reply,
         cast(replied_at as {{ dbt.type_timestamp() }}) as replied_at,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
         _ingest_seq,
         _loaded_at
     from latest

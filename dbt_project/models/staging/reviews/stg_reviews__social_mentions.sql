@@ -12,6 +12,7 @@ renamed as (
         lower(trim(cast(platform as {{ dbt.type_string() }}))) as platform,
         cast(posted_at as {{ dbt.type_timestamp() }}) as posted_at,
         cast(posted_at as date) as posted_date,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
         _ingest_seq,
         _loaded_at
     from latest
