@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import subprocess
 from collections import defaultdict
 
@@ -47,7 +48,7 @@ def ibm(tmp_path_factory: pytest.TempPathFactory) -> tuple[duckdb.DuckDBPyConnec
     }
     target = root / "landing" / RELATIVE
     target.parent.mkdir(parents=True)
-    target.symlink_to(REALDATA_DIR / RELATIVE)
+    shutil.copyfile(REALDATA_DIR / RELATIVE, target)  # ingestion never follows a link out
     with pytest.MonkeyPatch.context() as patch:
         for name, value in env.items():
             patch.setenv(name, value)

@@ -7,6 +7,7 @@ typed in. Skipped when ../shared/realdata is absent.
 from __future__ import annotations
 
 import csv
+import shutil
 from collections import Counter
 
 import pytest
@@ -26,13 +27,14 @@ pytestmark = [
 
 
 def _ingest(example: str, files: list[str], monkeypatch) -> tuple[Settings, dict[str, FileResult]]:
-    """Symlink the real files into the landing folder and ingest them with the example."""
+    """Copy the real files into the landing folder (ingestion never follows a link out of
+    it) and ingest them with the example."""
     monkeypatch.setenv("EMPATHY_MAPPINGS_DIR", str(EXAMPLES_DIR / example))
     settings = Settings.from_env()
     for relative in files:
         target = settings.landing_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.symlink_to(REALDATA_DIR / relative)
+        shutil.copyfile(REALDATA_DIR / relative, target)
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     results = {r.entity: r for r in ingest_all(settings)}
     for result in results.values():
