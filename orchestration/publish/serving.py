@@ -127,11 +127,41 @@ def _mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
+# Floating-point results of SQL aggregates can differ in their last bits from one build to
+# the next (parallel summation order); the content fingerprint reads doubles to 10
+# significant digits (and below 1e-12 as 0), so rebuilding the same exports is recognised as
+# "nothing new".
+_SIGNIFICANT_DIGITS = 10
+
+
+def _stable_value(column: str, data_type: str) -> str:
+    quoted = '"' + column.replace('"', '""') + '"'
+    if data_type not in ("DOUBLE", "FLOAT", "REAL"):
+        return f"t.{quoted}"
+    value = f"t.{quoted}"
+    return (
+        f"CASE WHEN NOT isfinite({value}) THEN {value} WHEN abs({value}) < 1e-12 THEN 0 "
+        f"ELSE round({value}, {_SIGNIFICANT_DIGITS - 1} - "
+        f"CAST(floor(log10(abs({value}))) AS INTEGER)) END"
+    )
+
+
+def _row_hash(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """`hash(...)` of a row of the mart, doubles to 10 significant digits."""
+    columns = con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() "
+        "WHERE database_name = 'build' AND schema_name = ? AND table_name = ? "
+        "ORDER BY column_index",
+        [MARTS_SCHEMA, table],
+    ).fetchall()
+    return f"hash(row({', '.join(_stable_value(c, t) for c, t in columns)}))"
+
+
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     """Hash of every mart's rows (order-independent) and the newest ledger entry."""
     parts = [
         f"SELECT '{table}' AS part, count(*)::VARCHAR || ':' || "
-        f"coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR AS digest "
+        f"coalesce(sum({_row_hash(con, table)}::HUGEINT), 0)::VARCHAR AS digest "
         f'FROM build.{MARTS_SCHEMA}."{table}" AS t'
         for table in _mart_tables(con)
     ]
