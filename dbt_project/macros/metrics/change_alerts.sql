@@ -1,16 +1,29 @@
-{#- Change alerts by the rules of fct_metric_alerts (tier 1), over the relation
-    `observations` (metric, grain, grain_value, period_start, n, positives, negatives): each
-    metric compared between consecutive months, consecutive quarters, and each weekday against
-    all other weekdays together, only when both sides are reportable. A two-proportion pooled
+{#- Change alerts, the one significance rule of every tier (fct_metric_alerts,
+    fct_service_alerts), over the relation `observations` (metric, grain, grain_value,
+    period_start, n, positives, negatives): each metric compared between consecutive
+    reportable months and consecutive reportable quarters (a period below the minimum n in
+    between is skipped, so a gap never silences a change), and each weekday against all other
+    weekdays together, only when both sides are reportable. A two-proportion pooled
     z-test for shares (negatives = 0), and for the metrics in `difference_metrics` (a share
     minus another share of one sample, like NPS or net sentiment) a z-test with their
     multinomial variances. Significant when the Holm-Bonferroni adjusted p-value over every
-    comparison of the model is at most var('alert_alpha'). -#}
-{% macro change_alerts(observations, difference_metrics) -%}
+    comparison of the model is at most var('alert_alpha'). Values of the metrics in
+    `points_metrics` (NPS) are published x 100, in points. -#}
+{% macro change_alerts(observations, difference_metrics, points_metrics=[]) -%}
 {%- set difference_metrics = "('" ~ difference_metrics | join("', '") ~ "')" %}
+{%- set scale = "case when metric in ('" ~ points_metrics | join("', '") ~ "') then 100 else 1 end"
+    if points_metrics else "1" %}
 {%- set min_n = var('min_n_reportable') %}
 with observations as (
     select * from {{ observations }}
+),
+
+reportable_periods as (
+    select
+        *,
+        row_number() over (partition by metric, grain order by period_start) as period_rank
+    from observations
+    where grain in ('month', 'quarter') and n >= {{ min_n }}
 ),
 
 previous_period as (
@@ -27,15 +40,11 @@ previous_period as (
         previous.n as baseline_n,
         previous.positives as baseline_positives,
         previous.negatives as baseline_negatives
-    from observations as current_period
-    inner join observations as previous
+    from reportable_periods as current_period
+    inner join reportable_periods as previous
         on current_period.metric = previous.metric
         and current_period.grain = previous.grain
-        and previous.period_start = cast(case current_period.grain
-            when 'month' then {{ dbt.dateadd('month', -1, 'current_period.period_start') }}
-            else {{ dbt.dateadd('month', -3, 'current_period.period_start') }}
-        end as date)
-    where current_period.grain in ('month', 'quarter')
+        and previous.period_rank = current_period.period_rank - 1
 ),
 
 weekday_totals as (
@@ -137,9 +146,9 @@ select
     baseline_grain_value,
     n,
     baseline_n,
-    value_fraction as value,
-    baseline_fraction as baseline_value,
-    (value_fraction - baseline_fraction) as difference,
+    {{ scale }} * value_fraction as value,
+    {{ scale }} * baseline_fraction as baseline_value,
+    {{ scale }} * (value_fraction - baseline_fraction) as difference,
     round(z, 6) as z,
     round(p_value_exact, 6) as p_value,
     round(p_value_adjusted_exact, 6) as p_value_adjusted,
