@@ -61,21 +61,35 @@ def _reload(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     landing = settings.landing_dir.resolve()
     path = Path(args.file)
-    path = path if path.is_absolute() else (
-        Path.cwd() / path if (Path.cwd() / path).exists() else landing / path)
+    path = (
+        path
+        if path.is_absolute()
+        else (Path.cwd() / path if (Path.cwd() / path).exists() else landing / path)
+    )
     try:
         label = path.resolve().relative_to(landing).as_posix()
     except ValueError:
-        print(f"empathy reload: {args.file} is not in the landing folder {landing}; give its "
-              "path there (e.g. reviews/export.csv)", file=sys.stderr)
+        print(
+            f"empathy reload: {args.file} is not in the landing folder {landing}; give its "
+            "path there (e.g. reviews/export.csv)",
+            file=sys.stderr,
+        )
         return 2
     contract = load_contract()
-    sources = [s for s in contract.sources
-               if any(landing / label in m.matching_files(landing)
-                      for m in load_source_mapping(settings.mappings_dir, s, contract))]
+    sources = [
+        s
+        for s in contract.sources
+        if any(
+            landing / label in m.matching_files(landing)
+            for m in load_source_mapping(settings.mappings_dir, s, contract)
+        )
+    ]
     if not sources:
-        print(f"empathy reload: no mapping claims {label}; add it to `files:` in a mapping "
-              "(`empathy check-mapping` lists unclaimed files)", file=sys.stderr)
+        print(
+            f"empathy reload: no mapping claims {label}; add it to `files:` in a mapping "
+            "(`empathy check-mapping` lists unclaimed files)",
+            file=sys.stderr,
+        )
         return 2
     started = utc_now()
     try:
@@ -87,10 +101,17 @@ def _reload(args: argparse.Namespace) -> int:
     except RunLockBusy as exc:
         print(f"empathy reload: {exc}", file=sys.stderr)
         return 2
-    print(f"forgot {label}: {gone.ledger_rows} ledger entries, {gone.raw_rows} rows, "
-          f"{gone.quarantined_rows} quarantined rows (one transaction); loaded again:")
-    print("\n".join(line for line in ingest_summary(settings, since=started)
-                    if line.startswith(f"  {label} ")))
+    print(
+        f"forgot {label}: {gone.ledger_rows} ledger entries, {gone.raw_rows} rows, "
+        f"{gone.quarantined_rows} quarantined rows (one transaction); loaded again:"
+    )
+    print(
+        "\n".join(
+            line
+            for line in ingest_summary(settings, since=started)
+            if line.startswith(f"  {label} ")
+        )
+    )
     print("Run `empathy run` (or `make run`) to rebuild the marts and publish.")
     return 0
 
@@ -188,8 +209,12 @@ def main(argv: list[str] | None = None) -> int:
         help="forget a landing file's rows, quarantine and ledger entry, then load it again",
     )
     reload.add_argument("file", help="the file, in the landing folder (or relative to it)")
-    reload.add_argument("--wait", type=float, default=0.0,
-                        help="seconds to wait for a running pipeline run to finish")
+    reload.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        help="seconds to wait for a running pipeline run to finish",
+    )
     reload.set_defaults(func=_reload)
 
     rollback = sub.add_parser("rollback", help="put an earlier publication back in place")

@@ -10,9 +10,11 @@ from ingest_kit import MAPPINGS, ingest_all, query, with_mappings, write_export
 from orchestration.cli import main
 from orchestration.ingest.diagnose import check_mappings, format_check
 
-REVIEWS = "Review ID,Source,Stars,Review,Date,Author\n" \
-    "r1,Google,5,Lovely staff,03/01/2024,Alice Example\n" \
+REVIEWS = (
+    "Review ID,Source,Stars,Review,Date,Author\n"
+    "r1,Google,5,Lovely staff,03/01/2024,Alice Example\n"
     "r2,Google,1,Never called back,03/02/2024,Bob Example\n"
+)
 TICKETS = (
     "Ticket,Channel,Opened,Status,State\n"
     "k1,Internet,2024-03-01 10:00,Closed,NY\n"
@@ -68,8 +70,11 @@ def test_typo_in_the_text_column_is_an_error_in_check_and_a_rejection_at_ingest(
 
 
 def test_check_mapping_reports_fill_rates_masked_samples_and_quarantine_reasons(settings):
-    write_export(settings, "reviews/google.csv",
-                 REVIEWS + "r3,Google,9,Too many stars,03/03/2024,Carl Example\n")
+    write_export(
+        settings,
+        "reviews/google.csv",
+        REVIEWS + "r3,Google,9,Too many stars,03/03/2024,Carl Example\n",
+    )
     write_export(settings, "notes/readme.txt", "not an export\n")
 
     check = check_mappings(settings, ["reviews"])
@@ -84,29 +89,40 @@ def test_check_mapping_reports_fill_rates_masked_samples_and_quarantine_reasons(
 
 
 def test_empty_text_column_is_an_error_in_check_mapping(settings):
-    write_export(settings, "reviews/google.csv",
-                 "Review ID,Source,Stars,Review,Date,Author\nr1,Google,5,,03/01/2024,A\n")
+    write_export(
+        settings,
+        "reviews/google.csv",
+        "Review ID,Source,Stars,Review,Date,Author\nr1,Google,5,,03/01/2024,A\n",
+    )
     (d,) = check_mappings(settings, ["reviews"]).files
     assert any("text column `review_text` would load empty" in e for e in d.errors)
 
 
-def test_value_maps_translate_channels_and_status_location_load(isolated_settings, tmp_path,
-                                                                 monkeypatch):
+def test_value_maps_translate_channels_and_status_location_load(
+    isolated_settings, tmp_path, monkeypatch
+):
     settings = with_mappings(tmp_path, monkeypatch, {"crm": TICKET_MAPPING})
     write_export(settings, "crm/complaints.csv", TICKETS)
     assert check_mappings(settings, ["crm"]).ok
     ingest_all(settings)
-    rows = query(settings, "SELECT interaction_id, channel, status, location "
-                           "FROM raw.interactions ORDER BY 1")
-    assert rows == [("k1", "web", "Closed", "NY"), ("k2", "phone", "Open", "CA"),
-                    ("k3", "web", "Closed", "NY")]
+    rows = query(
+        settings,
+        "SELECT interaction_id, channel, status, location FROM raw.interactions ORDER BY 1",
+    )
+    assert rows == [
+        ("k1", "web", "Closed", "NY"),
+        ("k2", "phone", "Open", "CA"),
+        ("k3", "web", "Closed", "NY"),
+    ]
 
 
-def test_values_outside_the_contract_say_how_to_translate_them(isolated_settings, tmp_path,
-                                                                monkeypatch):
+def test_values_outside_the_contract_say_how_to_translate_them(
+    isolated_settings, tmp_path, monkeypatch
+):
     mapping = TICKET_MAPPING.replace(
         'channel: {export: Channel, values: {Internet: web, "Customer Care Call": phone}}',
-        "channel: Channel")
+        "channel: Channel",
+    )
     settings = with_mappings(tmp_path, monkeypatch, {"crm": mapping})
     write_export(settings, "crm/complaints.csv", TICKETS)
     (d,) = check_mappings(settings, ["crm"]).files
@@ -128,17 +144,26 @@ def test_a_tsv_mapped_without_delimiter_says_which_delimiter_works(settings):
 def test_reload_forgets_rows_quarantine_and_ledger_then_loads_again(
     isolated_settings, tmp_path, monkeypatch, capsys
 ):
-    settings = with_mappings(tmp_path, monkeypatch, {"crm": TICKET_MAPPING.replace(
-        'channel: {export: Channel, values: {Internet: web, "Customer Care Call": phone}}',
-        "channel: Channel")})
+    settings = with_mappings(
+        tmp_path,
+        monkeypatch,
+        {
+            "crm": TICKET_MAPPING.replace(
+                'channel: {export: Channel, values: {Internet: web, "Customer Care Call": phone}}',
+                "channel: Channel",
+            )
+        },
+    )
     write_export(settings, "crm/complaints.csv", TICKETS)
     ingest_all(settings)
     assert query(settings, "SELECT count(*) FROM restricted.quarantined_rows") == [(3,)]
 
     (tmp_path / "mappings" / "crm.yml").write_text(textwrap.dedent(TICKET_MAPPING))
     assert main(["reload", "crm/complaints.csv"]) == 0
-    assert "forgot crm/complaints.csv: 1 ledger entries, 0 rows, 3 quarantined" in \
-        capsys.readouterr().out
+    assert (
+        "forgot crm/complaints.csv: 1 ledger entries, 0 rows, 3 quarantined"
+        in capsys.readouterr().out
+    )
     assert query(settings, "SELECT count(*) FROM restricted.quarantined_rows") == [(0,)]
     assert query(settings, "SELECT status, rows_loaded FROM ingest.ledger") == [("loaded", 3)]
     assert query(settings, "SELECT count(*) FROM raw.interactions") == [(3,)]

@@ -78,9 +78,14 @@ def _sample(value: object, personal: bool, pseudonym: bool) -> str:
     return text if len(text) <= _SAMPLE_CHARS else text[: _SAMPLE_CHARS - 3] + "..."
 
 
-def diagnose_mapped(con: duckdb.DuckDBPyConnection, spec: EntitySpec, mapping: EntityMapping,
-                    mapped: MappedColumns, diagnosis: FileDiagnosis,
-                    strict: bool = True) -> FileDiagnosis:
+def diagnose_mapped(
+    con: duckdb.DuckDBPyConnection,
+    spec: EntitySpec,
+    mapping: EntityMapping,
+    mapped: MappedColumns,
+    diagnosis: FileDiagnosis,
+    strict: bool = True,
+) -> FileDiagnosis:
     """Fill `diagnosis` from MAPPED_TABLE and CHECKED_TABLE (both must exist).
 
     A mapped column missing from the file is always an error. A text column whose values are
@@ -96,64 +101,91 @@ def diagnose_mapped(con: duckdb.DuckDBPyConnection, spec: EntitySpec, mapping: E
             continue
         ident = quote_identifier(col.name)
         (filled,) = con.execute(f"SELECT count({ident}) FROM {MAPPED_TABLE}").fetchone()
-        samples = con.execute(
-            f"SELECT DISTINCT {ident} FROM {MAPPED_TABLE} WHERE {ident} IS NOT NULL "
-            f"LIMIT {_SAMPLES}").fetchall() if filled else []
-        diagnosis.fills.append(ColumnFill(
-            col.name, _source_text(mapping, col.name), filled, rows,
-            tuple(_sample(v, col.pii, bool(col.pseudonymize)) for (v,) in samples)))
+        samples = (
+            con.execute(
+                f"SELECT DISTINCT {ident} FROM {MAPPED_TABLE} WHERE {ident} IS NOT NULL "
+                f"LIMIT {_SAMPLES}"
+            ).fetchall()
+            if filled
+            else []
+        )
+        diagnosis.fills.append(
+            ColumnFill(
+                col.name,
+                _source_text(mapping, col.name),
+                filled,
+                rows,
+                tuple(_sample(v, col.pii, bool(col.pseudonymize)) for (v,) in samples),
+            )
+        )
         if col.name in mapped.missing_optional:
             src = sources[col.name]
-            what = (f'export column "{src.export}"' if src.export is not None
-                    else "an expression over columns")
+            what = (
+                f'export column "{src.export}"'
+                if src.export is not None
+                else "an expression over columns"
+            )
             # A JSON lines record may leave out an optional key; a CSV header may not.
             (diagnosis.errors if mapping.format == "csv" else diagnosis.warnings).append(
                 f"{diagnosis.path}: column `{col.name}` is mapped to {what} that is not in this "
                 f"file, so it would load empty. Fix the mapping of `{col.name}` for {where} "
-                f"(the file's columns are: {', '.join(diagnosis.columns_found)}).")
+                f"(the file's columns are: {', '.join(diagnosis.columns_found)})."
+            )
         elif col.text and rows and not filled:
             (diagnosis.errors if strict else diagnosis.warnings).append(
                 f"{diagnosis.path}: text column `{col.name}` would load empty (no row has a "
                 f"value in {_source_text(mapping, col.name)}). Map `{col.name}` for {where} to "
-                "the export column that holds the text.")
+                "the export column that holds the text."
+            )
         if col.accepted and filled:
             outside = con.execute(
                 f"SELECT lower({ident}) AS v, count(*) FROM {MAPPED_TABLE} "
                 f"WHERE lower({ident}) NOT IN ({', '.join(map(sql_literal, col.accepted))}) "
-                f"GROUP BY v ORDER BY count(*) DESC, v LIMIT 5").fetchall()
+                f"GROUP BY v ORDER BY count(*) DESC, v LIMIT 5"
+            ).fetchall()
             if outside:
                 found = ", ".join(f'"{_sample(v, False, False)}" ({n} rows)' for v, n in outside)
                 diagnosis.warnings.append(
                     f"{diagnosis.path}: `{col.name}` has values outside the contract "
                     f"({', '.join(col.accepted)}): {found}; those rows go to quarantine. "
                     f"Translate them with `values:` under `{col.name}` for {where}, e.g. "
-                    f"{{export: ..., values: {{\"{outside[0][0]}\": {col.accepted[0]}}}}}.")
+                    f'{{export: ..., values: {{"{outside[0][0]}": {col.accepted[0]}}}}}.'
+                )
     diagnosis.quarantine_reasons = [
-        (r, n) for r, n in con.execute(
+        (r, n)
+        for r, n in con.execute(
             f"SELECT r, count(*) FROM (SELECT unnest(_reasons) AS r FROM {CHECKED_TABLE}) "
-            "GROUP BY r ORDER BY count(*) DESC, r LIMIT 3").fetchall()]
+            "GROUP BY r ORDER BY count(*) DESC, r LIMIT 3"
+        ).fetchall()
+    ]
     (diagnosis.would_quarantine,) = con.execute(
-        f"SELECT count(*) FROM {CHECKED_TABLE} WHERE len(_reasons) > 0").fetchone()
+        f"SELECT count(*) FROM {CHECKED_TABLE} WHERE len(_reasons) > 0"
+    ).fetchone()
     if rows and diagnosis.would_quarantine == rows:
         diagnosis.warnings.append(
             f"{diagnosis.path}: every one of its {rows} rows would go to quarantine (top reason: "
-            f"{diagnosis.quarantine_reasons[0][0]}). Fix the mapping for {where}.")
+            f"{diagnosis.quarantine_reasons[0][0]}). Fix the mapping for {where}."
+        )
     return diagnosis
 
 
-def diagnose_file(path: Path, landing_dir: Path, spec: EntitySpec, mapping: EntityMapping,
-                  scratch: Path) -> FileDiagnosis:
+def diagnose_file(
+    path: Path, landing_dir: Path, spec: EntitySpec, mapping: EntityMapping, scratch: Path
+) -> FileDiagnosis:
     """Read `path` as `mapping` says into an in-memory database; nothing is loaded anywhere."""
     label = path.relative_to(landing_dir).as_posix()
     diagnosis = FileDiagnosis(path=label, source=spec.source, entity=spec.name)
     con = duckdb.connect()
     try:
-        staged = stage_export(con, path, label, mapping, fingerprint_file(path),
-                              keep_raw_lines=False, scratch=scratch)
+        staged = stage_export(
+            con, path, label, mapping, fingerprint_file(path), keep_raw_lines=False, scratch=scratch
+        )
         diagnosis.columns_found = staged.columns
         if staged.malformed:
-            diagnosis.warnings.append(f"{label}: {staged.malformed} row(s) cannot be split into "
-                                      "the header's fields and would go to quarantine.")
+            diagnosis.warnings.append(
+                f"{label}: {staged.malformed} row(s) cannot be split into "
+                "the header's fields and would go to quarantine."
+            )
         # A throwaway key: samples of pseudonymized columns are never shown anyway.
         mapped = map_columns(con, spec, mapping, staged, label, Pseudonymizer(os.urandom(32)))
         check_rows(con, spec, mapped.types, mapping.date_formats, mapping.time_zone)
@@ -180,9 +212,13 @@ def unclaimed_files(settings: Settings, contract: Contract) -> list[str]:
         for m in mappings:
             claimed.update(m.matching_files(landing))
     return sorted(
-        p.relative_to(landing).as_posix() for p in landing.rglob("*")
-        if (p.is_file() or p.is_symlink()) and p not in claimed and p.name not in _OWN_FILES
-        and not any(part.startswith(".") for part in p.relative_to(landing).parts))
+        p.relative_to(landing).as_posix()
+        for p in landing.rglob("*")
+        if (p.is_file() or p.is_symlink())
+        and p not in claimed
+        and p.name not in _OWN_FILES
+        and not any(part.startswith(".") for part in p.relative_to(landing).parts)
+    )
 
 
 @dataclass
@@ -200,8 +236,9 @@ class MappingCheck:
         return not self.mapping_errors and not any(f.errors for f in self.files)
 
 
-def check_mappings(settings: Settings, sources: list[str] | None = None,
-                   contract: Contract | None = None) -> MappingCheck:
+def check_mappings(
+    settings: Settings, sources: list[str] | None = None, contract: Contract | None = None
+) -> MappingCheck:
     """Diagnose every file every mapping of `sources` (default: all) claims."""
     contract = contract or load_contract()
     result = MappingCheck(unclaimed=unclaimed_files(settings, contract))
@@ -209,7 +246,8 @@ def check_mappings(settings: Settings, sources: list[str] | None = None,
         for source in sources or list(contract.sources):
             if source not in contract.sources:
                 result.mapping_errors.append(
-                    f"unknown source `{source}`; sources are {', '.join(contract.sources)}")
+                    f"unknown source `{source}`; sources are {', '.join(contract.sources)}"
+                )
                 continue
             try:
                 mappings = load_source_mapping(settings.mappings_dir, source, contract)
@@ -217,16 +255,24 @@ def check_mappings(settings: Settings, sources: list[str] | None = None,
                 result.mapping_errors.append(str(exc))
                 continue
             for m in mappings:
-                files = m.matching_files(settings.landing_dir) if settings.landing_dir.is_dir() \
-                    else []
+                files = (
+                    m.matching_files(settings.landing_dir) if settings.landing_dir.is_dir() else []
+                )
                 if not files:
                     result.unmatched_patterns.append(
                         f"{m.mapping_file} (entity `{m.entity}`): no landing file matches "
-                        f"{', '.join(m.files)}")
+                        f"{', '.join(m.files)}"
+                    )
                 for path in files:
-                    result.files.append(diagnose_file(path, settings.landing_dir,
-                                                      contract.entities[m.entity], m,
-                                                      Path(scratch)))
+                    result.files.append(
+                        diagnose_file(
+                            path,
+                            settings.landing_dir,
+                            contract.entities[m.entity],
+                            m,
+                            Path(scratch),
+                        )
+                    )
     return result
 
 
@@ -236,14 +282,17 @@ def format_check(check: MappingCheck) -> str:
     for problem in check.mapping_errors:
         lines.append(f"ERROR {problem}")
     for d in check.files:
-        lines.append(f"\n{d.path} -> {d.source}.{d.entity}: {d.rows} rows, "
-                     f"{d.would_quarantine} would be quarantined")
+        lines.append(
+            f"\n{d.path} -> {d.source}.{d.entity}: {d.rows} rows, "
+            f"{d.would_quarantine} would be quarantined"
+        )
         if d.columns_found:
             lines.append(f"  columns found: {', '.join(d.columns_found)}")
         for f in d.fills:
             samples = "; ".join(f.samples) if f.samples else "-"
-            lines.append(f"  {f.name:<22} <- {f.source:<28} filled {f.fill_rate:6.1%}  "
-                         f"e.g. {samples}")
+            lines.append(
+                f"  {f.name:<22} <- {f.source:<28} filled {f.fill_rate:6.1%}  e.g. {samples}"
+            )
         for reason, n in d.quarantine_reasons:
             lines.append(f"  quarantine reason ({n} rows): {reason}")
         lines += [f"  ERROR {e}" for e in d.errors]
@@ -251,12 +300,20 @@ def format_check(check: MappingCheck) -> str:
     for pattern in check.unmatched_patterns:
         lines.append(f"NOTE {pattern}")
     for path in check.unclaimed:
-        lines.append(f"WARNING landing file {path} is claimed by no mapping and is ignored; add "
-                     "its name to `files:` of the right entity in mappings/<source>.yml")
+        lines.append(
+            f"WARNING landing file {path} is claimed by no mapping and is ignored; add "
+            "its name to `files:` of the right entity in mappings/<source>.yml"
+        )
     errors = len(check.mapping_errors) + sum(len(d.errors) for d in check.files)
     lines.append(f"\n{len(check.files)} file(s) checked, {errors} error(s); nothing was loaded.")
     return "\n".join(lines).lstrip("\n")
 
 
-__all__ = ["FileDiagnosis", "MappingCheck", "check_mappings", "diagnose_mapped",
-           "format_check", "unclaimed_files"]
+__all__ = [
+    "FileDiagnosis",
+    "MappingCheck",
+    "check_mappings",
+    "diagnose_mapped",
+    "format_check",
+    "unclaimed_files",
+]

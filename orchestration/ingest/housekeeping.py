@@ -24,11 +24,17 @@ def ingest_summary(settings: Settings, since: datetime | None = None) -> list[st
         try:
             has_ledger = con.execute(
                 "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'ingest' "
-                "AND table_name = 'ledger'").fetchone()[0]
-            rows = con.execute(
-                f"SELECT file_path, entity, status, rows_loaded, rows_quarantined, message "
-                f"FROM {LEDGER} WHERE ? IS NULL OR started_at >= ? ORDER BY seq",
-                [since, since]).fetchall() if has_ledger else []
+                "AND table_name = 'ledger'"
+            ).fetchone()[0]
+            rows = (
+                con.execute(
+                    f"SELECT file_path, entity, status, rows_loaded, rows_quarantined, message "
+                    f"FROM {LEDGER} WHERE ? IS NULL OR started_at >= ? ORDER BY seq",
+                    [since, since],
+                ).fetchall()
+                if has_ledger
+                else []
+            )
         finally:
             con.close()
         for path, entity, status, loaded, quarantined, message in rows:
@@ -39,8 +45,10 @@ def ingest_summary(settings: Settings, since: datetime | None = None) -> list[st
             if status == "loaded" and (quarantined and not loaded):
                 mark = "loaded, ALL ROWS QUARANTINED"
             lines.append(f"  {path} [{entity}] {mark}: {text}")
-    lines += [f"  {p}: claimed by no mapping, ignored (add it to `files:` in a mapping)"
-              for p in unclaimed_files(settings, load_contract())]
+    lines += [
+        f"  {p}: claimed by no mapping, ignored (add it to `files:` in a mapping)"
+        for p in unclaimed_files(settings, load_contract())
+    ]
     return lines
 
 
@@ -53,8 +61,9 @@ class Forgotten:
     quarantined_rows: int
 
 
-def forget_file(con: duckdb.DuckDBPyConnection, label: str,
-                contract: Contract | None = None) -> Forgotten:
+def forget_file(
+    con: duckdb.DuckDBPyConnection, label: str, contract: Contract | None = None
+) -> Forgotten:
     """Remove a landing file's rows, quarantine rows and ledger entries in one transaction.
 
     `label` is the path relative to the landing folder, as the ledger shows it. Rows are found
@@ -64,23 +73,31 @@ def forget_file(con: duckdb.DuckDBPyConnection, label: str,
     ensure_tables(con, contract)
     con.begin()
     try:
-        hashes = [h for (h,) in con.execute(
-            f"SELECT DISTINCT file_hash FROM {LEDGER} WHERE file_path = ? AND status = 'loaded'",
-            [label]).fetchall()]
+        hashes = [
+            h
+            for (h,) in con.execute(
+                f"SELECT DISTINCT file_hash FROM {LEDGER} "
+                "WHERE file_path = ? AND status = 'loaded'",
+                [label],
+            ).fetchall()
+        ]
         raw = 0
         for spec in contract.entities.values():
             tables = [raw_table(spec.name)] + ([pii_table(spec.name)] if spec.pii_columns else [])
             for i, table in enumerate(tables):
                 for file_hash in hashes:
-                    (n,) = con.execute(f"SELECT count(*) FROM {table} WHERE _file_hash = ?",
-                                       [file_hash]).fetchone()
+                    (n,) = con.execute(
+                        f"SELECT count(*) FROM {table} WHERE _file_hash = ?", [file_hash]
+                    ).fetchone()
                     con.execute(f"DELETE FROM {table} WHERE _file_hash = ?", [file_hash])
                     raw += n if i == 0 else 0
-        (quarantined,) = con.execute(f"SELECT count(*) FROM {QUARANTINE} WHERE file_path = ?",
-                                     [label]).fetchone()
+        (quarantined,) = con.execute(
+            f"SELECT count(*) FROM {QUARANTINE} WHERE file_path = ?", [label]
+        ).fetchone()
         con.execute(f"DELETE FROM {QUARANTINE} WHERE file_path = ?", [label])
-        (ledger,) = con.execute(f"SELECT count(*) FROM {LEDGER} WHERE file_path = ?",
-                                [label]).fetchone()
+        (ledger,) = con.execute(
+            f"SELECT count(*) FROM {LEDGER} WHERE file_path = ?", [label]
+        ).fetchone()
         con.execute(f"DELETE FROM {LEDGER} WHERE file_path = ?", [label])
         con.commit()
     except Exception:
