@@ -4,6 +4,12 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
+# Your own exports: `empathy init DIR`, then `make run EMPATHY_WORKSPACE=DIR` (or export it).
+EMPATHY_WORKSPACE ?=
+ifneq ($(strip $(EMPATHY_WORKSPACE)),)
+export EMPATHY_WORKSPACE := $(abspath $(EMPATHY_WORKSPACE))
+export DAGSTER_HOME := $(EMPATHY_WORKSPACE)/dagster_home
+endif
 export DAGSTER_HOME ?= $(abspath .dagster_home)
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)

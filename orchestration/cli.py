@@ -41,6 +41,18 @@ def _run(args: argparse.Namespace) -> int:
     return code
 
 
+def _init(args: argparse.Namespace) -> int:
+    from orchestration.workspace import WorkspaceError, init_workspace, instructions
+
+    try:
+        init_workspace(Path(args.dir))
+    except WorkspaceError as exc:
+        print(f"empathy init: {exc}", file=sys.stderr)
+        return 2
+    print(instructions(Path(args.dir)))
+    return 0
+
+
 def _check_mapping(args: argparse.Namespace) -> int:
     from orchestration.ingest.diagnose import check_mappings, format_check
     from orchestration.settings import Settings
@@ -196,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
 
     run = sub.add_parser("run", help="materialize every asset, publish, write the scorecard")
     run.set_defaults(func=_run)
+
+    init = sub.add_parser("init", help="create a workspace for your own exports")
+    init.add_argument("dir", help="the workspace folder (created if needed)")
+    init.set_defaults(func=_init)
 
     check = sub.add_parser(
         "check-mapping",
