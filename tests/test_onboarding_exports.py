@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
@@ -167,3 +168,26 @@ def test_reload_forgets_rows_quarantine_and_ledger_then_loads_again(
     assert query(settings, "SELECT count(*) FROM restricted.quarantined_rows") == [(0,)]
     assert query(settings, "SELECT status, rows_loaded FROM ingest.ledger") == [("loaded", 3)]
     assert query(settings, "SELECT count(*) FROM raw.interactions") == [(3,)]
+
+
+def test_a_run_started_without_its_checks_is_not_a_data_failure_on_the_board(settings):
+    from orchestration.defs.operations import (
+        CHECKS_NOT_RUN,
+        failed_runs_path,
+        read_failed_runs,
+    )
+
+    path = failed_runs_path(settings)
+    path.parent.mkdir(parents=True)
+    alone = {
+        "run_id": "a",
+        "failed_at": "2026-01-01T00:00:00",
+        "steps": [{"step": "serving_database", "message": f"{CHECKS_NOT_RUN} run the whole job"}],
+    }
+    bad = {
+        "run_id": "b",
+        "failed_at": "2026-01-02T00:00:00",
+        "steps": [{"step": "serving_database", "message": "Publication refused; ..."}],
+    }
+    path.write_text("\n".join(json.dumps(r) for r in (alone, bad)) + "\n")
+    assert [r["run_id"] for r in read_failed_runs(settings)] == ["b"]
