@@ -42,9 +42,11 @@ test: setup
 	$(BIN)/ruff check orchestration tests
 	$(BIN)/pytest -n 2 --dist loadfile
 
-## make dev: the Dagster UI on http://127.0.0.1:3000 (no authentication: loopback only).
+## make dev: the Dagster UI on http://127.0.0.1:3000 (no authentication: loopback only);
+## Ctrl-C or SIGTERM stops it within 10 s.
+DEV_PORT ?= 3000
 dev: setup
-	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+	exec $(BIN)/empathy dev --host 127.0.0.1 --port $(DEV_PORT)
 
 ## make bench: benchmarks; figures are written to docs/benchmarks/.
 bench: setup

@@ -53,6 +53,12 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dev(args: argparse.Namespace) -> int:
+    from orchestration.devserver import serve
+
+    return serve(args.host, args.port, grace_seconds=args.grace)
+
+
 def _check_mapping(args: argparse.Namespace) -> int:
     from orchestration.ingest.diagnose import check_mappings, format_check
     from orchestration.settings import Settings
@@ -208,6 +214,14 @@ def main(argv: list[str] | None = None) -> int:
 
     run = sub.add_parser("run", help="materialize every asset, publish, write the scorecard")
     run.set_defaults(func=_run)
+
+    dev = sub.add_parser("dev", help="the Dagster UI; stops within seconds on Ctrl-C/SIGTERM")
+    dev.add_argument("--host", default="127.0.0.1")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.add_argument(
+        "--grace", type=float, default=7.0, help="seconds Dagster gets to stop before it is killed"
+    )
+    dev.set_defaults(func=_dev)
 
     init = sub.add_parser("init", help="create a workspace for your own exports")
     init.add_argument("dir", help="the workspace folder (created if needed)")
