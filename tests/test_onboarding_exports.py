@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import textwrap
 
@@ -191,3 +192,22 @@ def test_a_run_started_without_its_checks_is_not_a_data_failure_on_the_board(set
     }
     path.write_text("\n".join(json.dumps(r) for r in (alone, bad)) + "\n")
     assert [r["run_id"] for r in read_failed_runs(settings)] == ["b"]
+
+
+def test_freshness_of_a_mart_without_any_date_is_skipped_not_failed():
+    """Real exports without dates (clothing reviews, telco, IBM HR) give marts whose
+    `period_start` is empty; their freshness cannot be judged and must not block."""
+    import pandas as pd
+
+    from orchestration.quality.runner import validate_frame
+    from orchestration.quality.suites import load_suites
+
+    suite = load_suites("marts")["fct_service_sentiment"]
+    rule = next(r for r in suite.rules if r.name == "fresh_vs_newest_data")
+    frame = pd.DataFrame({"period_start": pd.Series([None, None], dtype="datetime64[ns]")})
+    only = dataclasses.replace(suite, rules=(rule,))
+    (outcome,) = validate_frame(only, frame, {"data_horizon": "2026-01-01"})
+    assert outcome.passed and outcome.name == "fresh_vs_newest_data"
+    dated = pd.DataFrame({"period_start": pd.to_datetime(["2025-01-01"])})
+    (stale,) = validate_frame(only, dated, {"data_horizon": "2026-01-01"})
+    assert not stale.passed  # with dates, freshness is still judged
