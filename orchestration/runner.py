@@ -101,6 +101,8 @@ def console_log_config() -> dict:
     """Run config for the console log: INFO by default (the per-file ingest summary stays
     readable); `EMPATHY_LOG_LEVEL=DEBUG` brings Dagster's step events back."""
     level = os.environ.get("EMPATHY_LOG_LEVEL", "INFO").upper()
+    if level != "DEBUG":
+        os.environ["EMPATHY_QUIET_DBT"] = "1"  # dbt's event echo goes to a file (dbt_models)
     return {"loggers": {"console": {"config": {"log_level": level}}}}
 
 
