@@ -88,8 +88,10 @@ def _ensure_landing_data(settings: Settings) -> None:
     if landing.exists() and any(p.is_file() for p in landing.rglob("*")):
         return
     if workspace_dir() is not None:  # one's own data: never mixed with demo exports
-        print(f"The landing folder {landing} is empty: copy your exports into it (see "
-              "`empathy init`); no demo data is written into a workspace.")
+        print(
+            f"The landing folder {landing} is empty: copy your exports into it (see "
+            "`empathy init`); no demo data is written into a workspace."
+        )
         return
     from orchestration.demo.generator import generate
 

@@ -75,7 +75,7 @@ def test_new_user_walkthrough_on_real_exports(tmp_path: Path) -> None:
 
     check = subprocess.run([EMPATHY, "check-mapping"], env=env, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "3 file(s) checked, 0 error(s); nothing was loaded." in check.stdout
+    assert "4 file(s) checked, 0 error(s); nothing was loaded." in check.stdout
     assert not (workspace / "warehouse" / "build.duckdb").exists()
 
     run = subprocess.run(

@@ -49,8 +49,10 @@ def build_serving_asset(
     def _publish(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         settings = Settings.from_env()
         decision = decide(blocking_checks, run_check_evaluations(context.instance, context.run_id))
-        if decision.problems and not decision.passed and all(
-            p.endswith("was not evaluated in this run") for p in decision.problems
+        if (
+            decision.problems
+            and not decision.passed
+            and all(p.endswith("was not evaluated in this run") for p in decision.problems)
         ):
             raise ChecksNotRun(
                 f"none of the {len(decision.problems)} blocking checks of the marts ran in this "
