@@ -102,6 +102,19 @@ def test_new_user_walkthrough_on_real_exports(tmp_path: Path) -> None:
         ).fetchone()
     assert n_reviews == len(ratings) == 23486
     assert rating_mean == pytest.approx(sum(ratings) / len(ratings))
+    with duckdb.connect(str(workspace / "warehouse" / "build.duckdb"), read_only=True) as con:
+        (contradicting,) = con.execute(
+            """
+            SELECT count(*) FROM marts.fct_verbatims v
+            JOIN intermediate.int_texts_scored t
+              ON t.source_entity = v.source_entity AND t.text_hash = v.text_hash
+            JOIN staging.stg_reviews__reviews r ON r.review_id = t.source_id
+            WHERE v.source_entity = 'reviews'
+              AND ((v.polarity = 'positive' AND r.rating <= 2)
+                OR (v.polarity = 'negative' AND r.rating >= 4))
+            """
+        ).fetchone()
+    assert contradicting == 0  # no board quote disagrees with its own star rating
     scorecard = (workspace / "reports" / "scorecard" / "scorecard.html").read_text()
     assert "23,486" in scorecard
     assert any((workspace / "dagster_home").rglob("*.db"))  # the workspace's own run history
