@@ -100,6 +100,12 @@ def test_new_user_walkthrough_on_real_exports(tmp_path: Path) -> None:
         n_reviews, rating_mean = con.execute(
             "SELECT n_reviews, rating_mean FROM marts.fct_review_signals WHERE grain = 'overall'"
         ).fetchone()
+        reply = con.execute(
+            "SELECT latest_value, status, status_reason FROM marts.dim_kpis "
+            "WHERE kpi = 'review_reply_rate'"
+        ).fetchone()
+    # The clothing export has no reply column: "not available" with the reason, never 0%.
+    assert reply[:2] == (None, "no_data") and "reply_text" in reply[2]
     assert n_reviews == len(ratings) == 23486
     assert rating_mean == pytest.approx(sum(ratings) / len(ratings))
     with duckdb.connect(str(workspace / "warehouse" / "build.duckdb"), read_only=True) as con:
