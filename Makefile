@@ -4,6 +4,12 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
+# Your own exports: `empathy init DIR`, then `make run EMPATHY_WORKSPACE=DIR` (or export it).
+EMPATHY_WORKSPACE ?=
+ifneq ($(strip $(EMPATHY_WORKSPACE)),)
+export EMPATHY_WORKSPACE := $(abspath $(EMPATHY_WORKSPACE))
+export DAGSTER_HOME := $(EMPATHY_WORKSPACE)/dagster_home
+endif
 export DAGSTER_HOME ?= $(abspath .dagster_home)
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)
@@ -36,9 +42,11 @@ test: setup
 	$(BIN)/ruff check orchestration tests
 	$(BIN)/pytest -n 2 --dist loadfile
 
-## make dev: the Dagster UI on http://127.0.0.1:3000 (no authentication: loopback only).
+## make dev: the Dagster UI on http://127.0.0.1:3000 (no authentication: loopback only);
+## Ctrl-C or SIGTERM stops it within 10 s.
+DEV_PORT ?= 3000
 dev: setup
-	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+	exec $(BIN)/empathy dev --host 127.0.0.1 --port $(DEV_PORT)
 
 ## make bench: benchmarks; figures are written to docs/benchmarks/.
 bench: setup

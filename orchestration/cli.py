@@ -5,6 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from orchestration.settings import Settings
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -22,9 +28,118 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from orchestration.ingest.housekeeping import ingest_summary
+    from orchestration.ingest.ledger import utc_now
     from orchestration.runner import run_pipeline
+    from orchestration.settings import Settings
 
-    return run_pipeline()
+    started = utc_now()
+    code = run_pipeline()
+    lines = ingest_summary(Settings.from_env(), since=started)
+    print("Ingest summary (this run):" if lines else "Ingest summary: no new or changed files.")
+    print("\n".join(lines))
+    return code
+
+
+def _init(args: argparse.Namespace) -> int:
+    from orchestration.workspace import WorkspaceError, init_workspace, instructions
+
+    try:
+        init_workspace(Path(args.dir))
+    except WorkspaceError as exc:
+        print(f"empathy init: {exc}", file=sys.stderr)
+        return 2
+    print(instructions(Path(args.dir)))
+    return 0
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from orchestration.devserver import serve
+
+    return serve(args.host, args.port, grace_seconds=args.grace)
+
+
+def _check_mapping(args: argparse.Namespace) -> int:
+    from orchestration.ingest.diagnose import check_mappings, format_check
+    from orchestration.settings import Settings
+
+    check = check_mappings(Settings.from_env(), [args.source] if args.source else None)
+    print(format_check(check))
+    return 0 if check.ok else 1
+
+
+def _reload(args: argparse.Namespace) -> int:
+    from orchestration.ingest import ingest_source, load_contract, load_source_mapping
+    from orchestration.ingest.housekeeping import forget_file, ingest_summary
+    from orchestration.ingest.ledger import utc_now
+    from orchestration.quality.batch import recording_validator
+    from orchestration.runlock import RunLockBusy, pipeline_run_lock
+    from orchestration.settings import Settings
+
+    settings = Settings.from_env()
+    landing = settings.landing_dir.resolve()
+    path = Path(args.file)
+    path = (
+        path
+        if path.is_absolute()
+        else (Path.cwd() / path if (Path.cwd() / path).exists() else landing / path)
+    )
+    try:
+        label = path.resolve().relative_to(landing).as_posix()
+    except ValueError:
+        print(
+            f"empathy reload: {args.file} is not in the landing folder {landing}; give its "
+            "path there (e.g. reviews/export.csv)",
+            file=sys.stderr,
+        )
+        return 2
+    contract = load_contract()
+    sources = [
+        s
+        for s in contract.sources
+        if any(
+            landing / label in m.matching_files(landing)
+            for m in load_source_mapping(settings.mappings_dir, s, contract)
+        )
+    ]
+    if not sources:
+        print(
+            f"empathy reload: no mapping claims {label}; add it to `files:` in a mapping "
+            "(`empathy check-mapping` lists unclaimed files)",
+            file=sys.stderr,
+        )
+        return 2
+    started = utc_now()
+    try:
+        with pipeline_run_lock(settings, wait_seconds=args.wait), duckdb_connect(settings) as con:
+            gone = forget_file(con, label, contract)
+            validate = recording_validator(settings, f"reload-{started:%Y%m%dT%H%M%S}")
+            for source in sources:
+                ingest_source(con, settings, source, validate_batch=validate, contract=contract)
+    except RunLockBusy as exc:
+        print(f"empathy reload: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"forgot {label}: {gone.ledger_rows} ledger entries, {gone.raw_rows} rows, "
+        f"{gone.quarantined_rows} quarantined rows (one transaction); loaded again:"
+    )
+    print(
+        "\n".join(
+            line
+            for line in ingest_summary(settings, since=started)
+            if line.startswith(f"  {label} ")
+        )
+    )
+    print("Run `empathy run` (or `make run`) to rebuild the marts and publish.")
+    return 0
+
+
+def duckdb_connect(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The build database (a context manager), its folder created."""
+    import duckdb
+
+    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(settings.build_db))
 
 
 def _rollback(args: argparse.Namespace) -> int:
@@ -99,6 +214,38 @@ def main(argv: list[str] | None = None) -> int:
 
     run = sub.add_parser("run", help="materialize every asset, publish, write the scorecard")
     run.set_defaults(func=_run)
+
+    dev = sub.add_parser("dev", help="the Dagster UI; stops within seconds on Ctrl-C/SIGTERM")
+    dev.add_argument("--host", default="127.0.0.1")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.add_argument(
+        "--grace", type=float, default=7.0, help="seconds Dagster gets to stop before it is killed"
+    )
+    dev.set_defaults(func=_dev)
+
+    init = sub.add_parser("init", help="create a workspace for your own exports")
+    init.add_argument("dir", help="the workspace folder (created if needed)")
+    init.set_defaults(func=_init)
+
+    check = sub.add_parser(
+        "check-mapping",
+        help="what the mappings make of the landing files, without loading anything",
+    )
+    check.add_argument("source", nargs="?", help="reviews, surveys, crm or hr (default: all)")
+    check.set_defaults(func=_check_mapping)
+
+    reload = sub.add_parser(
+        "reload",
+        help="forget a landing file's rows, quarantine and ledger entry, then load it again",
+    )
+    reload.add_argument("file", help="the file, in the landing folder (or relative to it)")
+    reload.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        help="seconds to wait for a running pipeline run to finish",
+    )
+    reload.set_defaults(func=_reload)
 
     rollback = sub.add_parser("rollback", help="put an earlier publication back in place")
     rollback.add_argument("--to", type=int, help="version to restore (default: the previous one)")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.settings import PROJECT_ROOT, Settings
+from orchestration.settings import PROJECT_ROOT, Settings, workspace_dir
 
 PID_TAG = "empathy/pid"
 
@@ -23,7 +23,9 @@ def _prepare_environment() -> None:
     """Put the virtualenv's `dbt` on PATH and point Dagster at the project's instance."""
     bin_dir = str(Path(sys.executable).parent)
     os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home")))
+    workspace = workspace_dir()
+    default_home = workspace / "dagster_home" if workspace else PROJECT_ROOT / ".dagster_home"
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(default_home)))
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
         shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
@@ -85,10 +87,25 @@ def _ensure_landing_data(settings: Settings) -> None:
     landing = settings.landing_dir
     if landing.exists() and any(p.is_file() for p in landing.rglob("*")):
         return
+    if workspace_dir() is not None:  # one's own data: never mixed with demo exports
+        print(
+            f"The landing folder {landing} is empty: copy your exports into it (see "
+            "`empathy init`); no demo data is written into a workspace."
+        )
+        return
     from orchestration.demo.generator import generate
 
     truth = generate(landing)
     print(f"Landing folder was empty: wrote the demo exports to {landing} (ground truth {truth})")
+
+
+def console_log_config() -> dict:
+    """Run config for the console log: INFO by default (the per-file ingest summary stays
+    readable); `EMPATHY_LOG_LEVEL=DEBUG` brings Dagster's step events back."""
+    level = os.environ.get("EMPATHY_LOG_LEVEL", "INFO").upper()
+    if level != "DEBUG":
+        os.environ["EMPATHY_QUIET_DBT"] = "1"  # dbt's event echo goes to a file (dbt_models)
+    return {"loggers": {"console": {"config": {"log_level": level}}}}
 
 
 def run_pipeline() -> int:
@@ -110,7 +127,10 @@ def run_pipeline() -> int:
         _wait_for_other_writers(instance)
         job = defs.resolve_job_def("empathy_pipeline")
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, tags={PID_TAG: str(os.getpid())}
+            instance=instance,
+            raise_on_error=False,
+            tags={PID_TAG: str(os.getpid())},
+            run_config=console_log_config(),
         )
         if not result.success:
             record_failed_run(settings, instance, result.dagster_run)

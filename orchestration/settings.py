@@ -31,6 +31,12 @@ def _path(var: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def workspace_dir() -> Path | None:
+    """`EMPATHY_WORKSPACE` (made by `empathy init`): every default path lives under it."""
+    value = os.environ.get("EMPATHY_WORKSPACE")
+    return Path(value).expanduser().resolve() if value else None
+
+
 def _default_key_file() -> Path:
     config_home = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
     return config_home / "empathy-warehouse" / "pseudonym.key"
@@ -61,10 +67,12 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        data = _path("EMPATHY_DATA_DIR", PROJECT_ROOT / "data")
+        workspace = workspace_dir()
+        data = _path("EMPATHY_DATA_DIR", workspace or PROJECT_ROOT / "data")
+        mappings = workspace / "mappings" if workspace else PROJECT_ROOT / "mappings"
         return cls(
             landing_dir=_path("EMPATHY_LANDING_DIR", data / "landing"),
-            mappings_dir=_path("EMPATHY_MAPPINGS_DIR", PROJECT_ROOT / "mappings"),
+            mappings_dir=_path("EMPATHY_MAPPINGS_DIR", mappings),
             build_db=_path("EMPATHY_BUILD_DB", data / "warehouse" / "build.duckdb"),
             serving_dir=_path("EMPATHY_SERVING_DIR", data / "serving"),
             reports_dir=_path("EMPATHY_REPORTS_DIR", data / "reports"),

@@ -235,7 +235,7 @@ def test_contract_checks_quarantine_rows_across_columns(settings):
     assert rows == [(4, 1, 3)]
     reasons = _reasons(settings, "crm/tickets_checks.jsonl")
     assert reasons[1] == ["resolved_after_open: resolved_at is before opened_at"]
-    assert reasons[2] == ["channel: not one of phone, email, chat, social, in_person"]
+    assert reasons[2] == ["channel: not one of phone, email, chat, social, in_person, web"]
     assert "not a JSON object" in reasons[3][0]
 
 

@@ -28,7 +28,7 @@ def test_contract_exposes_flags_others_build_on():
     assert {c.name: c.pseudonymize for c in contract.entities["employees"].pseudonymized_columns} \
         == {"employee_id": "employee", "agent_id": "agent"}
     assert contract.entities["interactions"].column("channel").accepted == (
-        "phone", "email", "chat", "social", "in_person")
+        "phone", "email", "chat", "social", "in_person", "web")
 
 
 def _write(tmp_path, text: str):
@@ -61,7 +61,7 @@ def _write(tmp_path, text: str):
     ("""
      files: "s/*.csv"
      columns: {response_id: id, survey_type: {expr: "'nps'"}, score: s}
-     """, "column `survey_type` must be an export column name or {sql:"),
+     """, "column `survey_type` must be an export column name, {sql:"),
 ])
 def test_bad_mappings_are_refused_with_the_fix(tmp_path, body, expected):
     indented = textwrap.indent(textwrap.dedent(body), "    ")

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +113,19 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 dbt_project.prepare_if_dev()
 
 
+@contextmanager
+def _dbt_echo(log_file: Path) -> Iterator[None]:
+    """dagster-dbt echoes every dbt event (~1,500 lines) to stdout; under `empathy run`
+    (EMPATHY_QUIET_DBT=1) they go to `log_file` instead, so the run's summary stays readable.
+    The Dagster UI's step logs keep them (the variable is not set there)."""
+    if os.environ.get("EMPATHY_QUIET_DBT") != "1":
+        yield
+        return
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with log_file.open("w", encoding="utf-8") as sink, redirect_stdout(sink):
+        yield
+
+
 @dbt_assets(
     manifest=ensure_manifest(dbt_project),
     project=dbt_project,
@@ -129,7 +142,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterat
     # dbt parse only what changed since the last run.
     with only_transient_retried(), environment_variable("EMPATHY_BUILD_DB", str(build_db)):
         invocation = dbt.cli(["build"], context=context, target_path=build_db.parent / DBT_TARGET)
-        yield from invocation.stream()
+        with _dbt_echo(build_db.parent / DBT_TARGET / "dbt_console.log"):
+            yield from invocation.stream()
     yield from _mart_fingerprints(context, build_db)
 
 

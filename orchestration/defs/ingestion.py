@@ -16,6 +16,7 @@ import duckdb
 from orchestration.defs.jobs import WRITER_POOL, empathy_pipeline
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
 from orchestration.ingest import EntitySpec, FileResult, ingest_source, load_contract, raw_table
+from orchestration.ingest.ledger import fingerprint_file
 from orchestration.settings import Settings
 
 GROUP = "ingestion"
@@ -115,27 +116,67 @@ def _landing_snapshot(landing_dir: Path) -> dict[str, list[int]]:
     return snapshot
 
 
+def _ledger_hashes(build_db: Path) -> set[str] | None:
+    """Content hashes the ingest ledger already has; None while a run holds the database."""
+    if not build_db.exists():
+        return set()
+    try:
+        con = duckdb.connect(str(build_db), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        has_ledger = con.execute(
+            "SELECT count(*) FROM duckdb_tables() "
+            "WHERE schema_name = 'ingest' AND table_name = 'ledger'"
+        ).fetchone()[0]
+        if not has_ledger:
+            return set()
+        return {
+            h for (h,) in con.execute("SELECT DISTINCT file_hash FROM ingest.ledger").fetchall()
+        }
+    finally:
+        con.close()
+
+
 @dg.sensor(
     job=empathy_pipeline,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Requests a pipeline run when files appear or change in the landing folder "
-    "(reads only the folder listing, never the build database).",
+    description="Requests a pipeline run when a file in the landing folder has content the "
+    "ingest ledger does not have yet (files already loaded, touched or copied start nothing).",
 )
 def landing_folder_sensor(context: dg.SensorEvaluationContext) -> dg.RunRequest | dg.SkipReason:
-    """Compare the landing folder with the cursor (path -> size, mtime) of the last tick."""
-    snapshot = _landing_snapshot(Settings.from_env().landing_dir)
+    """Files whose (size, mtime) changed since the last tick are hashed; a run is requested
+    only for content not in the ledger. The build database is opened read-only, only when it
+    exists; while a run holds it, the tick is skipped and the files are looked at again."""
+    settings = Settings.from_env()
+    snapshot = _landing_snapshot(settings.landing_dir)
     seen = json.loads(context.cursor) if context.cursor else {}
     changed = {path: stat for path, stat in sorted(snapshot.items()) if seen.get(path) != stat}
-    context.update_cursor(json.dumps(snapshot))
     if not changed:
+        context.update_cursor(json.dumps(snapshot))
         return dg.SkipReason("No new or changed files in the landing folder.")
-    context.log.info(f"{len(changed)} new or changed file(s) in the landing folder")
+    known = _ledger_hashes(settings.build_db)
+    if known is None:
+        return dg.SkipReason("The build database is busy (a run is writing); looking again.")
+    hashes = {}
+    for path in changed:
+        try:
+            hashes[path] = fingerprint_file(settings.landing_dir / path).sha256
+        except OSError:
+            hashes[path] = "unreadable"  # ingestion records why
+    new = {path: digest for path, digest in hashes.items() if digest not in known}
+    context.update_cursor(json.dumps(snapshot))
+    if not new:
+        return dg.SkipReason(
+            f"{len(changed)} changed file(s), whose content the ingest ledger already has."
+        )
+    context.log.info(f"{len(new)} file(s) with content not yet in the ingest ledger")
     return dg.RunRequest(
-        run_key=hashlib.sha256(json.dumps(changed).encode()).hexdigest(),
+        run_key=hashlib.sha256(json.dumps(new, sort_keys=True).encode()).hexdigest(),
         tags={
             "empathy/trigger": "landing_folder_sensor",
-            "empathy/changed_files": str(len(changed)),
+            "empathy/changed_files": str(len(new)),
         },
     )
 

@@ -41,6 +41,18 @@ class BadDataFailure(dg.Failure):
         super().__init__(description=description, metadata=metadata, allow_retries=False)
 
 
+CHECKS_NOT_RUN = "Started without its checks:"
+
+
+class ChecksNotRun(dg.Failure):
+    """Publication started without the checks it needs (e.g. `serving_database` alone): an
+    operator's mistake, not bad data. Its message starts with CHECKS_NOT_RUN and is one line;
+    the board's failed-run list leaves such runs out."""
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description=f"{CHECKS_NOT_RUN} {description}", allow_retries=False)
+
+
 class NotRetried(dg.Failure):
     """A step error that is not transient: retrying would fail the same way."""
 
@@ -130,6 +142,16 @@ def record_failed_run(settings: Settings, instance: dg.DagsterInstance, run: dg.
     return record
 
 
+def is_data_failure(record: dict) -> bool:
+    """False for a run whose every failed step only said it was started without its checks."""
+    steps = record.get("steps") or []
+    return not steps or not all(
+        any(CHECKS_NOT_RUN in (c.get("message") or "") for c in s.get("cause_chain", []))
+        or CHECKS_NOT_RUN in (s.get("message") or "")
+        for s in steps
+    )
+
+
 def read_failed_runs(settings: Settings, limit: int = 20) -> list[dict]:
     """The latest failed runs, newest first, one record per run."""
     path = failed_runs_path(settings)
@@ -139,6 +161,8 @@ def read_failed_runs(settings: Settings, limit: int = 20) -> list[dict]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line:
             record = json.loads(line)
+            if not is_data_failure(record):
+                continue
             by_run[record["run_id"]] = record
     return sorted(by_run.values(), key=lambda r: r["failed_at"], reverse=True)[:limit]
 

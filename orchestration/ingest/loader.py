@@ -9,6 +9,7 @@ import duckdb
 from orchestration.errors import is_transient
 from orchestration.ingest.checked_rows import CHECKED_TABLE, check_rows
 from orchestration.ingest.contract import Contract, EntitySpec, load_contract
+from orchestration.ingest.diagnose import FileDiagnosis, diagnose_mapped
 from orchestration.ingest.landing_files import clean_scratch, link_problem
 from orchestration.ingest.ledger import (
     FileFingerprint,
@@ -85,6 +86,13 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, spec: EntitySp
                           keep_raw_lines=not spec.pseudonymized_columns, scratch=scratch)
     mapped = map_columns(con, spec, mapping, staged, label, pseudonymizer)
     check_rows(con, spec, mapped.types, mapping.date_formats, mapping.time_zone)
+    diagnosis = diagnose_mapped(con, spec, mapping, mapped,
+                                FileDiagnosis(label, spec.source, spec.name,
+                                              columns_found=staged.columns), strict=False)
+    if diagnosis.errors:
+        raise FileRejected(" ".join(diagnosis.errors) + " Nothing from the file was loaded; it "
+                           "is retried when the mapping changes (`empathy check-mapping` shows "
+                           "what the mapping makes of it).")
     validation, notes = None, []
     if validate_batch is not None:
         validation, note = _validate(spec, label, con, validate_batch)
@@ -94,9 +102,9 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, spec: EntitySp
         f"SELECT count(*) FILTER (len(_reasons) = 0), count(*) FILTER (len(_reasons) > 0) "
         f"FROM {CHECKED_TABLE}").fetchone()
     quarantined = invalid + staged.malformed
-    if mapped.missing_optional:
-        notes.append("optional columns not in this file, loaded empty: "
-                     + ", ".join(mapped.missing_optional))
+    notes += [w.removeprefix(f"{label}: ") for w in diagnosis.warnings]
+    if quarantined and diagnosis.quarantine_reasons:
+        notes.append("top quarantine reason: " + diagnosis.quarantine_reasons[0][0])
     result = FileResult(
         path=label, source=spec.source, entity=spec.name, file_hash=fingerprint.sha256,
         status="loaded", rows_read=valid + quarantined, rows_loaded=valid,

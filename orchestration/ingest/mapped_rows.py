@@ -18,7 +18,7 @@ from orchestration.ingest.mapping import ColumnSource, EntityMapping
 from orchestration.ingest.pseudonyms import Pseudonymizer
 from orchestration.ingest.reader import EXPORT_TABLE, StagedExport
 from orchestration.ingest.results import FileRejected
-from orchestration.ingest.sql_text import quote_identifier, redact
+from orchestration.ingest.sql_text import quote_identifier, redact, sql_literal
 from orchestration.text.masking import mask_text
 
 MAPPED_TABLE = "_ingest_mapped"
@@ -92,6 +92,13 @@ def _expression(
     return sql, described[1]
 
 
+def translated(sql: str, values: tuple[tuple[str, str], ...]) -> str:
+    """`sql` with the mapping's `values:` applied (matched ignoring case and outer spaces)."""
+    cases = " ".join(f"WHEN {sql_literal(k.strip().lower())} THEN {sql_literal(v)}"
+                     for k, v in values)
+    return f"(CASE lower(trim({sql})) {cases} ELSE {sql} END)"
+
+
 def _uses(sources: list[ColumnSource], export_column: str) -> bool:
     """Whether any mapping reads `export_column` (by name, or mentioned in an expression)."""
     pattern = re.compile(r"(?<![\w])" + re.escape(export_column) + r"(?![\w])")
@@ -120,6 +127,10 @@ def map_columns(
             continue
         if typ == "VARCHAR":
             sql = f"NULLIF(trim({sql}), '')"
+        source = sources[col.name]
+        if source.values:
+            sql, typ = translated(sql if typ == "VARCHAR" else f"CAST({sql} AS VARCHAR)",
+                                  source.values), "VARCHAR"
         if col.text:
             sql, typ = f"{MASK_FUNCTION}(CAST({sql} AS VARCHAR))", "VARCHAR"
         if col.pseudonymize:

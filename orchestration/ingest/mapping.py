@@ -55,6 +55,7 @@ class ColumnSource:
 
     export: str | None = None
     sql: str | None = None
+    values: tuple[tuple[str, str], ...] = ()  # export value -> contract value (`values:`)
 
 
 @dataclass(frozen=True)
@@ -108,16 +109,35 @@ def _fail(where: str, problem: str) -> MappingError:
     return MappingError(f"{where}: {problem}")
 
 
+def _value_map(where: str, name: str, raw: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(raw, dict) or not raw or not all(
+        isinstance(k, str | int | float | bool) and isinstance(v, str | int | float | bool)
+        for k, v in raw.items()
+    ):
+        raise _fail(where, f"column `{name}`: `values:` must map export values to contract "
+                           "values, e.g. {Internet: web, \"Customer Care Call\": phone}")
+    return tuple((str(k), str(v)) for k, v in raw.items())
+
+
 def _column_source(where: str, name: str, value: object) -> ColumnSource:
     if isinstance(value, str) and value:
         return ColumnSource(export=value)
-    if isinstance(value, dict) and set(value) == {"sql"} and isinstance(value["sql"], str):
+    if isinstance(value, dict) and set(value) in ({"sql"}, {"sql", "values"},
+                                                  {"export"}, {"export", "values"}):
+        values = _value_map(where, name, value["values"]) if "values" in value else ()
+        if "export" in value:
+            if not isinstance(value["export"], str) or not value["export"]:
+                raise _fail(where, f"column `{name}`: `export:` must be an export column name")
+            return ColumnSource(export=value["export"], values=values)
+        if not isinstance(value["sql"], str):
+            raise _fail(where, f"column `{name}`: `sql:` must be a SQL expression (text)")
         problem = expression_problem(value["sql"])
         if problem:
             raise _fail(where, f"column `{name}`: the `sql:` value must be one expression over "
                                f"the export's columns, but {problem}")
-        return ColumnSource(sql=value["sql"])
-    raise _fail(where, f"column `{name}` must be an export column name or {{sql: \"...\"}}")
+        return ColumnSource(sql=value["sql"], values=values)
+    raise _fail(where, f"column `{name}` must be an export column name, {{sql: \"...\"}} or "
+                       "{export: \"Column\", values: {\"Export value\": contract_value}}")
 
 
 def _entity_mapping(path: Path, source: str, spec: EntitySpec, raw: object) -> EntityMapping:

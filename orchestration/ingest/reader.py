@@ -79,6 +79,30 @@ def _header(path: Path, label: str, mapping: EntityMapping) -> tuple[str, ...]:
     return tuple(names)
 
 
+_DELIMITERS = {",": "\",\"", ";": "\";\"", "\t": "\"\\t\" (tab)", "|": "\"|\""}
+
+
+def _reject_one_column(path: Path, label: str, mapping: EntityMapping, name: str) -> None:
+    """Reject a CSV whose header splits into one column when another delimiter splits it."""
+    with path.open("rb") as handle:
+        head = handle.read(_HEADER_BYTES)
+    text = codecs.getincrementaldecoder(mapping.python_codec)().decode(head, final=False)
+    line = next(iter(io.StringIO(text, newline=None)), "")
+    counts = {d: len(next(csv.reader([line], delimiter=d, quotechar=mapping.quote), []))
+              for d in _DELIMITERS if d != mapping.delimiter}
+    best = max(counts, key=lambda d: counts[d]) if counts else None
+    if best is None or counts[best] < 2:
+        return
+    shown = name if len(name) <= 60 else name[:57] + "..."
+    current = _DELIMITERS.get(mapping.delimiter, repr(mapping.delimiter))
+    raise FileRejected(
+        f"{label}: with delimiter {current} the file parses to ONE column (\"{shown}\"); with "
+        f"delimiter {_DELIMITERS[best]} its header has {counts[best]} columns. Set `delimiter: "
+        f"{_DELIMITERS[best].split(' ')[0]}` for `{mapping.entity}` in {mapping.mapping_file}; "
+        "the file is retried on the next run."
+    )
+
+
 def _number_rows(con: duckdb.DuckDBPyConnection, label: str, bad_rows: str) -> None:
     """Create EXPORT_TABLE from _PARSED, giving each row its 1-based data-row number in the file.
 
@@ -102,6 +126,8 @@ def _number_rows(con: duckdb.DuckDBPyConnection, label: str, bad_rows: str) -> N
 def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping: EntityMapping,
                fingerprint: FileFingerprint, keep_raw_lines: bool) -> StagedExport:
     names = _header(path, label, mapping)
+    if len(names) == 1:
+        _reject_one_column(path, label, mapping, names[0])
     columns = "{" + ", ".join(f"{sql_literal(n)}: 'VARCHAR'" for n in names) + "}"
     escape = mapping.escape or mapping.quote
     for table in (_REJECTS, _REJECT_SCANS):

@@ -14,6 +14,7 @@ from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import (
     TRANSIENT_RETRY,
     BadDataFailure,
+    ChecksNotRun,
     only_transient_retried,
 )
 from orchestration.publish.fingerprints import MartsChanged
@@ -48,6 +49,16 @@ def build_serving_asset(
     def _publish(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         settings = Settings.from_env()
         decision = decide(blocking_checks, run_check_evaluations(context.instance, context.run_id))
+        if (
+            decision.problems
+            and not decision.passed
+            and all(p.endswith("was not evaluated in this run") for p in decision.problems)
+        ):
+            raise ChecksNotRun(
+                f"none of the {len(decision.problems)} blocking checks of the marts ran in this "
+                "run, so nothing was published (the serving file is unchanged); materialize "
+                "the whole job `empathy_pipeline` in the UI, or run `make run`."
+            )
         if not decision.open:
             raise BadDataFailure(
                 "Publication refused; the serving file was left as it was. "

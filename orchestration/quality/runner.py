@@ -108,6 +108,15 @@ def _error(suite: Suite, exception_info: Mapping[str, Any] | None) -> str | None
     return "the expectation could not be evaluated" if suite.private else "; ".join(messages)
 
 
+def _nothing_to_measure(rule: Rule, frame: pd.DataFrame) -> bool:
+    """No rows, or (for a column rule) no value in its column: exports without dates give
+    marts whose `period_start` is empty, and their freshness cannot be judged."""
+    column = rule.kwargs.get("column")
+    if frame.empty:
+        return True
+    return isinstance(column, str) and column in frame and not frame[column].notna().any()
+
+
 def validate_frame(
     suite: Suite, frame: pd.DataFrame, parameters: Mapping[str, Any] | None = None
 ) -> list[Outcome]:
@@ -115,7 +124,7 @@ def validate_frame(
 
     `parameters` fill `{"$PARAMETER": ...}` kwargs (e.g. `data_horizon`); `now()` is built in.
     """
-    skipped = [r for r in suite.rules if r.skip_if_empty and frame.empty]
+    skipped = [r for r in suite.rules if r.skip_if_empty and _nothing_to_measure(r, frame)]
     outcomes = {
         r.name: Outcome(suite.name, r.name, r.severity, r.type, True, 0, None, _EMPTY)
         for r in skipped

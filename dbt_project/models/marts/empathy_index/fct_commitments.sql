@@ -24,7 +24,8 @@ select
     commitments.status,
     kpis.status as kpi_status,
     reporting_period.as_of_date,
-    commitments.status <> 'done' and commitments.due_date < reporting_period.as_of_date as is_overdue,
+    -- No dated fact at all (exports without dates): as_of_date is null, nothing is overdue.
+    coalesce(commitments.status <> 'done' and commitments.due_date < reporting_period.as_of_date, false) as is_overdue,
     case when commitments.status <> 'done' and commitments.due_date < reporting_period.as_of_date
         then cast({{ dbt.datediff('commitments.due_date', 'reporting_period.as_of_date', 'day') }}
             as {{ dbt.type_bigint() }})

@@ -14,7 +14,7 @@
     ('empathy_language_ratio', 'fct_empathy_language', 'empathy_language_ratio',
         'positive_cues + negative_cues', customer_texts),
     ('review_rating_mean', 'fct_review_signals', 'rating_mean', 'n_rated', none),
-    ('review_reply_rate', 'fct_review_signals', 'reply_rate', 'n_reviews', none),
+    ('review_reply_rate', 'fct_review_signals', 'reply_rate', 'n_reviews', 'reply_rate is not null'),
     ('monthly_churn_rate', 'fct_relationship_kpis', 'monthly_churn_rate', 'n_customer_months', none),
     ('cltv_high_low_ratio', 'fct_relationship_kpis', 'cltv_high_low_ratio', 'n_cltv_customers', none),
     ('people_wellbeing_mean', 'fct_people_pulse', 'wellbeing_mean', 'n_wellbeing', none,

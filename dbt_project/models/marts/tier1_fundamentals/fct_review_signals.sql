@@ -1,7 +1,13 @@
 {#- Public reviews: volume, star rating, sentiment of the review text and reply rate, overall,
-    by month and quarter, by platform and by location. -#}
+    by month and quarter, by platform and by location. When no review at all carries a reply
+    (no reply column mapped, or none recorded), n_replied and the reply rate are null: "not
+    available", never a 0% that looks like a business that ignores its reviews. -#}
 with reviews as (
     select * from {{ ref('stg_reviews__reviews') }}
+),
+
+reply_info as (
+    select count(*) as n_with_reply from reviews where has_reply
 ),
 
 review_texts as (
@@ -70,13 +76,18 @@ select
     {{ wilson_high('n_rating_top2', 'n_rated') }} as rating_top2_share_ci_high,
     n_texts,
     {{ sentiment_columns() }},
-    n_replied,
-    cast(n_replied as double) / n_reviews as reply_rate,
-    {{ wilson_low('n_replied', 'n_reviews') }} as reply_rate_ci_low,
-    {{ wilson_high('n_replied', 'n_reviews') }} as reply_rate_ci_high,
+    case when reply_info.n_with_reply > 0 then n_replied end as n_replied,
+    case when reply_info.n_with_reply > 0 then cast(n_replied as double) / n_reviews end
+        as reply_rate,
+    case when reply_info.n_with_reply > 0 then {{ wilson_low('n_replied', 'n_reviews') }} end
+        as reply_rate_ci_low,
+    case when reply_info.n_with_reply > 0 then {{ wilson_high('n_replied', 'n_reviews') }} end
+        as reply_rate_ci_high,
     n_rated >= {{ var('min_n_reportable') }} as rating_is_reportable,
     n_with_opinion >= {{ var('min_n_reportable') }} as net_sentiment_is_reportable,
-    n_reviews >= {{ var('min_n_reportable') }} as reply_rate_is_reportable,
+    reply_info.n_with_reply > 0 and n_reviews >= {{ var('min_n_reportable') }}
+        as reply_rate_is_reportable,
     {#- every rate of the row reaches the minimum on its own denominator -#}
     least(n_reviews, n_rated, n_with_opinion) >= {{ var('min_n_reportable') }} as is_reportable
 from counts
+cross join reply_info
