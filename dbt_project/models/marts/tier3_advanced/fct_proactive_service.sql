@@ -64,6 +64,9 @@ counts as (
 )
 
 select
+    cast('overall' as {{ dbt.type_string() }}) as grain,
+    cast('overall' as {{ dbt.type_string() }}) as grain_value,
+    cast(null as date) as period_start,
     cast(metric as {{ dbt.type_string() }}) as metric,
     cast(definition as {{ dbt.type_string() }}) as definition,
     cast(numerator as {{ dbt.type_int() }}) as numerator,
