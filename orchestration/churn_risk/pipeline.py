@@ -126,23 +126,46 @@ def _exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
     return n > 0
 
 
+# Doubles of SQL aggregates (mean sentiment, summed amounts) can differ in their last bits
+# from one build to the next (parallel summation order): the fingerprint reads them to 10
+# significant digits, as the publication's content fingerprint does, so a rebuild of the same
+# exports is recognised as "nothing new".
+_SIGNIFICANT_DIGITS = 10
+_LINEAGE_COLUMNS = ("_ingest_seq", "_loaded_at")
+
+
+def _stable(column: str, data_type: str) -> str:
+    value = '"' + column.replace('"', '""') + '"'
+    if data_type not in ("DOUBLE", "FLOAT", "REAL"):
+        return value
+    return (
+        f"CASE WHEN NOT isfinite({value}) THEN {value} WHEN abs({value}) < 1e-12 THEN 0 "
+        f"ELSE round({value}, {_SIGNIFICANT_DIGITS - 1} - "
+        f"CAST(floor(log10(abs({value}))) AS INTEGER)) END"
+    )
+
+
+def _digest(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    schema, table = relation.split(".")
+    columns = con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = "
+        "current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index",
+        [schema, table],
+    ).fetchall()
+    row = ", ".join(_stable(c, t) for c, t in columns if c not in _LINEAGE_COLUMNS)
+    (digest,) = con.execute(
+        f"SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(row({row}))::HUGEINT), 0)"
+        f"::VARCHAR FROM {relation}"
+    ).fetchone()
+    return digest
+
+
 def input_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    """Hash of every feature row and churned flag (order-independent) and the model family."""
+    """Hash of every feature row and customer row (order-independent, doubles to 10
+    significant digits, without load lineage) and the model family."""
     parts = [model.MODEL_FAMILY, str(SPLIT_SEED)]
     for relation in (FEATURES_RELATION, CUSTOMERS_RELATION):
-        if _exists(con, relation):
-            body = (
-                f"(SELECT * EXCLUDE (_ingest_seq, _loaded_at) FROM {relation})"
-                if relation == CUSTOMERS_RELATION
-                else relation
-            )
-            (digest,) = con.execute(
-                "SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR "
-                f"FROM {body} AS t"
-            ).fetchone()
-            parts.append(digest)
-        else:
-            parts.append("missing")
+        parts.append(_digest(con, relation) if _exists(con, relation) else "missing")
     (fingerprint,) = con.execute("SELECT md5(?)", ["|".join(parts)]).fetchone()
     return fingerprint
 
