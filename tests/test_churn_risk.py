@@ -118,3 +118,17 @@ def test_a_second_run_on_unchanged_features_retrains_and_rewrites_nothing(
     assert _contents(db) == first
     checks = runs[1].get_asset_check_evaluations()
     assert [c.passed for c in checks] == [True] and checks[0].asset_key == KEYS[CARD_TABLE]
+
+
+def test_without_customer_history_the_card_says_not_available(tmp_path: Path) -> None:
+    with duckdb.connect(str(tmp_path / "empty.duckdb")) as con:
+        result = pipeline.run_churn_risk(con, NOW, pipeline.input_fingerprint(con))
+        pipeline.write_tables(con, result, MARTS_SCHEMA)
+        ((status, reason),) = con.execute(
+            f"SELECT status, reason FROM {MARTS_SCHEMA}.{pipeline.CARD_TABLE}"
+        ).fetchall()
+        (predictions,) = con.execute(
+            f"SELECT count(*) FROM {MARTS_SCHEMA}.{pipeline.PREDICTIONS_TABLE}"
+        ).fetchone()
+    assert status == "not_available" and "no dated customer history" in reason
+    assert predictions == 0
