@@ -3,6 +3,7 @@
 import dagster as dg
 
 from orchestration.defs import (
+    churn_risk,
     clv_predictions,
     dbt_models,
     ingestion,
@@ -19,6 +20,7 @@ defs = dg.Definitions.merge(
     text_analytics.defs,
     dbt_models.defs,
     clv_predictions.defs,
+    churn_risk.defs,
     quality.defs,
     publication.defs,
     reporting.defs,

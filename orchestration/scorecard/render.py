@@ -22,6 +22,7 @@ from orchestration.scorecard.headlines import Alert, Tier, headline_tiers, signi
 from orchestration.scorecard.index import IndexSection, index_section
 from orchestration.scorecard.journey import JourneySection, journey_section
 from orchestration.scorecard.people import PeopleSection, people_section
+from orchestration.scorecard.predictive import PredictiveSection, predictive_section
 from orchestration.scorecard.service import ServiceSection, service_section
 from orchestration.scorecard.serving import ServingFile
 from orchestration.scorecard.voice import Voice, voice
@@ -46,6 +47,7 @@ class Scorecard:
     service: ServiceSection
     rendered_at: str
     people: PeopleSection = field(default_factory=PeopleSection)
+    predictive: PredictiveSection = field(default_factory=PredictiveSection)
 
 
 def scorecard_dir(settings: Settings) -> Path:
@@ -73,6 +75,7 @@ def read_scorecard(settings: Settings) -> Scorecard:
             service=service_section(serving),
             rendered_at=f"{datetime.now(UTC):%d %b %Y %H:%M} UTC",
             people=people_section(serving),
+            predictive=predictive_section(serving),
         )
 
 

@@ -29,6 +29,14 @@
         "metric = 'csat_top2_share' and consistency is not null"),
     ('bot_containment_rate', 'fct_automation_containment', 'containment_rate', 'n_bot_conversations',
         none),
+    ('proactive_contact_rate', 'fct_proactive_service', 'rate', 'denominator',
+        "metric = 'proactive_contact_rate'"),
+    ('predicted_needs_met', 'fct_proactive_service', 'rate', 'denominator',
+        "metric = 'predicted_needs_met'"),
+    ('preemptive_issue_resolution_rate', 'fct_proactive_service', 'rate', 'denominator',
+        "metric = 'preemptive_issue_resolution_rate'"),
+    ('repeat_contact_within_7d_of_resolved', 'fct_contextual_intelligence', 'rate', 'denominator',
+        "metric = 'repeat_contact_within_7d_of_resolved'"),
 ] %}
 with kpi_rows as (
     {%- for entry in kpis %}

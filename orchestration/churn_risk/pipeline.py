@@ -1,0 +1,442 @@
+"""Churn risk end to end on a DuckDB database: features, time split, gate, tables.
+
+Features come from the dbt model `intermediate.int_churn_features` (one row per customer and
+snapshot; snapshot 0 = the data's as-of date, 1/2/3 = 90/180/270 days before it).
+
+1. Time split: fit on snapshots 2 and 3 (their labels end by the cutoff, 90 days before
+   as-of), evaluate on snapshot 1 (labels observed after the cutoff), next to the
+   recency-only baseline.
+2. Gate: the model is published only when its holdout AUC beats the baseline's and its
+   95% interval lies above 0.5; otherwise the model card says why and the predictions
+   already published stay.
+3. Refit on snapshots 1-3 and score every active customer at snapshot 0.
+
+Exports without dates (e.g. the IBM telco file) cannot be split in time: when no snapshot
+has labels but the customers carry a churned flag, a stratified split of the customers
+(tenure, segment, value) is evaluated instead and the card says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+from orchestration.churn_risk import evaluation, model
+
+FEATURES_RELATION = "intermediate.int_churn_features"
+CUSTOMERS_RELATION = "staging.stg_crm__customers"
+PREDICTIONS_TABLE = "fct_churn_risk_predictions"
+CARD_TABLE = "fct_churn_model_card"
+DECILES_TABLE = "fct_churn_model_calibration"
+SPLIT_SEED = 42
+MIN_POSITIVES = 20
+
+TIME_FEATURES = (
+    "tenure_days",
+    "days_since_last_order",
+    "days_since_last_contact",
+    "orders_365d",
+    "order_value_365d",
+    "complex_orders_365d",
+    "complex_orders_150d",
+    "inbound_contacts_365d",
+    "inbound_contacts_90d",
+    "technical_contacts_365d",
+    "billing_contacts_365d",
+    "complaint_contacts_365d",
+    "unresolved_contacts_365d",
+    "unresolved_technical_contacts_365d",
+    "unresolved_technical_contacts_90d",
+    "proactive_contacts_365d",
+    "proactive_contacts_180d",
+    "mean_contact_sentiment_365d",
+)
+STATIC_FEATURES = ("tenure_days", "reported_value", "value_per_tenure_month")
+
+PREDICTIONS_COLUMNS = {
+    "customer_id": "VARCHAR NOT NULL",
+    "scoring_date": "DATE",
+    "churn_risk_90d": "DOUBLE NOT NULL",
+    "risk_decile": "INTEGER NOT NULL",
+    "model_version": "VARCHAR NOT NULL",
+}
+CARD_COLUMNS = {
+    "model_version": "VARCHAR NOT NULL",
+    "trained_at": "TIMESTAMP NOT NULL",
+    "status": "VARCHAR NOT NULL",
+    "reason": "VARCHAR",
+    "split": "VARCHAR NOT NULL",
+    "training_window_start": "DATE",
+    "training_window_end": "DATE",
+    "holdout_window_start": "DATE",
+    "holdout_window_end": "DATE",
+    "features": "VARCHAR NOT NULL",
+    "n_train": "INTEGER",
+    "n_holdout": "INTEGER",
+    "holdout_positives": "INTEGER",
+    "auc": "DOUBLE",
+    "auc_low": "DOUBLE",
+    "auc_high": "DOUBLE",
+    "pr_auc": "DOUBLE",
+    "brier": "DOUBLE",
+    "top_decile_lift": "DOUBLE",
+    "baseline_auc": "DOUBLE",
+    "baseline_auc_low": "DOUBLE",
+    "baseline_auc_high": "DOUBLE",
+    "baseline_pr_auc": "DOUBLE",
+    "baseline_brier": "DOUBLE",
+    "baseline_top_decile_lift": "DOUBLE",
+    "is_published": "BOOLEAN NOT NULL",
+    "input_fingerprint": "VARCHAR NOT NULL",
+}
+DECILES_COLUMNS = {
+    "model_version": "VARCHAR NOT NULL",
+    "scorer": "VARCHAR NOT NULL",
+    "decile": "INTEGER NOT NULL",
+    "n": "INTEGER NOT NULL",
+    "mean_predicted": "DOUBLE NOT NULL",
+    "observed_rate": "DOUBLE NOT NULL",
+}
+
+
+@dataclass
+class ChurnResult:
+    """One training run: its card row, calibration rows and (if published) predictions."""
+
+    card: dict[str, object]
+    deciles: pd.DataFrame = field(default_factory=pd.DataFrame)
+    predictions: pd.DataFrame | None = None
+
+    @property
+    def published(self) -> bool:
+        return bool(self.card["is_published"])
+
+
+def _exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
+    schema, table = relation.split(".")
+    (n,) = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return n > 0
+
+
+# Doubles of SQL aggregates (mean sentiment, summed amounts) can differ in their last bits
+# from one build to the next (parallel summation order): the fingerprint reads them to 10
+# significant digits, as the publication's content fingerprint does, so a rebuild of the same
+# exports is recognised as "nothing new".
+_SIGNIFICANT_DIGITS = 10
+_LINEAGE_COLUMNS = ("_ingest_seq", "_loaded_at")
+
+
+def _stable(column: str, data_type: str) -> str:
+    value = '"' + column.replace('"', '""') + '"'
+    if data_type not in ("DOUBLE", "FLOAT", "REAL"):
+        return value
+    return (
+        f"CASE WHEN NOT isfinite({value}) THEN {value} WHEN abs({value}) < 1e-12 THEN 0 "
+        f"ELSE round({value}, {_SIGNIFICANT_DIGITS - 1} - "
+        f"CAST(floor(log10(abs({value}))) AS INTEGER)) END"
+    )
+
+
+def _digest(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    schema, table = relation.split(".")
+    columns = con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = "
+        "current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index",
+        [schema, table],
+    ).fetchall()
+    row = ", ".join(_stable(c, t) for c, t in columns if c not in _LINEAGE_COLUMNS)
+    (digest,) = con.execute(
+        f"SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(row({row}))::HUGEINT), 0)"
+        f"::VARCHAR FROM {relation}"
+    ).fetchone()
+    return digest
+
+
+def input_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """Hash of every feature row and customer row (order-independent, doubles to 10
+    significant digits, without load lineage) and the model family."""
+    parts = [model.MODEL_FAMILY, str(SPLIT_SEED)]
+    for relation in (FEATURES_RELATION, CUSTOMERS_RELATION):
+        parts.append(_digest(con, relation) if _exists(con, relation) else "missing")
+    (fingerprint,) = con.execute("SELECT md5(?)", ["|".join(parts)]).fetchone()
+    return fingerprint
+
+
+def stored_fingerprint(con: duckdb.DuckDBPyConnection, schema: str) -> str | None:
+    """The input fingerprint of the newest model card row, if any."""
+    if not _exists(con, f"{schema}.{CARD_TABLE}"):
+        return None
+    row = con.execute(
+        f"SELECT input_fingerprint FROM {schema}.{CARD_TABLE} ORDER BY trained_at DESC LIMIT 1"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _card(version: str, now: dt.datetime, fingerprint: str, **values: object) -> dict[str, object]:
+    card: dict[str, object] = dict.fromkeys(CARD_COLUMNS)
+    card |= {"model_version": version, "trained_at": now, "input_fingerprint": fingerprint}
+    card |= {"is_published": False, "features": "", "split": "none"}
+    card |= values
+    return card
+
+
+def _figure_columns(prefix: str, f: evaluation.Figures) -> dict[str, object]:
+    return {
+        f"{prefix}auc": f.auc,
+        f"{prefix}auc_low": f.auc_low,
+        f"{prefix}auc_high": f.auc_high,
+        f"{prefix}pr_auc": f.pr_auc,
+        f"{prefix}brier": f.brier,
+        f"{prefix}top_decile_lift": f.top_decile_lift,
+    }
+
+
+def gate(m: evaluation.Figures, b: evaluation.Figures) -> str | None:
+    """Why the model must not be published, or None when it beats the baseline."""
+    if m.auc <= b.auc:
+        return f"holdout AUC {m.auc:.3f} does not beat the recency-only baseline's {b.auc:.3f}"
+    if m.auc_low <= 0.5:
+        return f"holdout AUC interval [{m.auc_low:.3f}, {m.auc_high:.3f}] includes chance (0.5)"
+    return None
+
+
+def _with_recency(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["recency_days"] = frame[["days_since_last_order", "days_since_last_contact"]].min(axis=1)
+    return frame
+
+
+def _evaluate(
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    features: tuple[str, ...],
+    baseline: tuple[str, ...],
+) -> tuple[evaluation.Figures, evaluation.Figures, pd.DataFrame]:
+    y = holdout[model.LABEL].astype(int).to_numpy()
+    scores = {
+        "model": model.predict(model.fit(train, features), holdout, features),
+        "baseline": model.predict(model.fit(train, baseline), holdout, baseline),
+    }
+    deciles = pd.concat(
+        [evaluation.calibration_deciles(y, p).assign(scorer=name) for name, p in scores.items()]
+    )
+    return (
+        evaluation.figures(y, scores["model"]),
+        evaluation.figures(y, scores["baseline"]),
+        deciles,
+    )
+
+
+def _scored(frame: pd.DataFrame, risk: np.ndarray, version: str, date: object) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {
+            "customer_id": frame["customer_id"].astype(str).to_numpy(),
+            "scoring_date": date,
+            "churn_risk_90d": risk,
+        }
+    )
+    ranks = pd.Series(risk).rank(method="first").to_numpy()
+    out["risk_decile"] = np.ceil(ranks * 10 / max(len(risk), 1)).astype(int)
+    out["model_version"] = version
+    return out
+
+
+def _usable(labels: pd.Series) -> str | None:
+    positives = int(labels.astype(int).sum())
+    if positives < MIN_POSITIVES or len(labels) - positives < MIN_POSITIVES:
+        return f"{positives} churned of {len(labels)}; the model needs {MIN_POSITIVES} of each"
+    return None
+
+
+def _time_split(
+    features: pd.DataFrame, version: str, now: dt.datetime, fingerprint: str
+) -> ChurnResult | None:
+    features = _with_recency(features)
+    index = features["snapshot_index"]
+    train, holdout, current = features[index >= 2], features[index == 1], features[index == 0]
+    if train.empty or holdout.empty:
+        return None
+    reason = _usable(train[model.LABEL]) or _usable(holdout[model.LABEL])
+    hold_start = pd.Timestamp(holdout["snapshot_date"].iloc[0]).date()
+    common = {
+        "split": "time",
+        "features": ",".join(TIME_FEATURES),
+        "training_window_start": pd.Timestamp(train["snapshot_date"].min()).date(),
+        "training_window_end": hold_start,
+        "holdout_window_start": hold_start,
+        "holdout_window_end": hold_start + dt.timedelta(days=90),
+        "n_train": len(train),
+        "n_holdout": len(holdout),
+    }
+    if reason:
+        return ChurnResult(
+            _card(version, now, fingerprint, status="not_available", reason=reason, **common)
+        )
+    m, b, deciles = _evaluate(train, holdout, TIME_FEATURES, model.BASELINE_FEATURES)
+    card = _card(
+        version,
+        now,
+        fingerprint,
+        holdout_positives=m.positives,
+        **common,
+        **_figure_columns("", m),
+        **_figure_columns("baseline_", b),
+    )
+    blocked = gate(m, b)
+    deciles = deciles.assign(model_version=version)
+    if blocked:
+        card |= {"status": "withheld", "reason": blocked}
+        return ChurnResult(card, deciles)
+    final = model.fit(features[index >= 1], TIME_FEATURES)
+    scoring_date = pd.Timestamp(current["snapshot_date"].iloc[0]).date() if len(current) else None
+    predictions = _scored(
+        current, model.predict(final, current, TIME_FEATURES), version, scoring_date
+    )
+    card |= {"status": "published", "is_published": True}
+    return ChurnResult(card, deciles, predictions)
+
+
+def static_frame(customers: pd.DataFrame) -> pd.DataFrame:
+    """Cross-sectional features of customers without dates: tenure, value, segment dummies."""
+    frame = pd.DataFrame({"customer_id": customers["customer_id"].astype(str)})
+    tenure = pd.to_numeric(customers["tenure_months"], errors="coerce")
+    value = pd.to_numeric(customers["reported_cltv"], errors="coerce")
+    frame["tenure_days"] = tenure * 30.4375
+    frame["reported_value"] = value
+    frame["value_per_tenure_month"] = value / tenure.where(tenure > 0)
+    segments = customers["segment"].fillna("unknown").astype(str)
+    for name in sorted(segments.unique()):
+        frame[f"segment_{name}"] = (segments == name).astype(float).to_numpy()
+    frame[model.LABEL] = customers["is_churned"].astype(bool).to_numpy()
+    return frame
+
+
+def stratified_evaluation(
+    frame: pd.DataFrame, seed: int = SPLIT_SEED
+) -> tuple[evaluation.Figures, evaluation.Figures, pd.DataFrame, tuple[str, ...]]:
+    """70/30 split stratified on the label; the model vs the tenure-only baseline."""
+    features = STATIC_FEATURES + tuple(c for c in frame.columns if c.startswith("segment_"))
+    train, holdout = train_test_split(
+        frame, test_size=0.3, stratify=frame[model.LABEL], random_state=seed
+    )
+    m, b, deciles = _evaluate(train, holdout, features, ("tenure_days",))
+    return m, b, deciles, features
+
+
+def _static_split(
+    con: duckdb.DuckDBPyConnection, version: str, now: dt.datetime, fingerprint: str
+) -> ChurnResult | None:
+    if not _exists(con, CUSTOMERS_RELATION):
+        return None
+    customers = con.execute(f"SELECT * FROM {CUSTOMERS_RELATION} WHERE is_churned IS NOT NULL").df()
+    if customers.empty:
+        return None
+    frame = static_frame(customers)
+    reason = _usable(frame[model.LABEL])
+    common = {"split": "stratified_no_dates", "n_train": len(frame)}
+    if reason:
+        return ChurnResult(
+            _card(version, now, fingerprint, status="not_available", reason=reason, **common)
+        )
+    m, b, deciles, features = stratified_evaluation(frame)
+    card = _card(
+        version,
+        now,
+        fingerprint,
+        holdout_positives=m.positives,
+        **common,
+        features=",".join(features),
+        n_holdout=m.n,
+        reason="the export has no dates: stratified 70/30 split of customers, not a time split",
+        **_figure_columns("", m),
+        **_figure_columns("baseline_", b),
+    )
+    deciles = deciles.assign(model_version=version)
+    blocked = gate(m, b)
+    if blocked:
+        card |= {"status": "withheld", "reason": blocked}
+        return ChurnResult(card, deciles)
+    final = model.fit(frame, features)
+    active = frame[~frame[model.LABEL]]
+    predictions = _scored(active, model.predict(final, active, features), version, None)
+    card |= {"status": "published", "is_published": True}
+    return ChurnResult(card, deciles, predictions)
+
+
+def run_churn_risk(
+    con: duckdb.DuckDBPyConnection,
+    now: dt.datetime,
+    fingerprint: str,
+    shuffle_labels_seed: int | None = None,
+) -> ChurnResult:
+    """Train, evaluate, gate. `shuffle_labels_seed` permutes the labels (a check of the gate)."""
+    version = f"{model.MODEL_FAMILY}-{fingerprint[:8]}"
+    result = None
+    if _exists(con, FEATURES_RELATION):
+        features = con.execute(f"SELECT * FROM {FEATURES_RELATION}").df()
+        if shuffle_labels_seed is not None:
+            rng = np.random.default_rng(shuffle_labels_seed)
+            for k in (1, 2, 3):
+                rows = features["snapshot_index"] == k
+                features.loc[rows, model.LABEL] = rng.permutation(
+                    features.loc[rows, model.LABEL].to_numpy()
+                )
+        result = _time_split(features, version, now, fingerprint)
+    if result is None:
+        result = _static_split(con, version, now, fingerprint)
+    if result is None:
+        result = ChurnResult(
+            _card(
+                version,
+                now,
+                fingerprint,
+                status="not_available",
+                reason="no dated customer history and no churned flag in the exports",
+            )
+        )
+    return result
+
+
+def _create(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, columns: dict[str, str]
+) -> None:
+    body = ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
+    con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{table} ({body})")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, schema: str, table: str, frame: pd.DataFrame) -> None:
+    if len(frame):
+        con.register("churn_frame", frame)
+        con.execute(f"INSERT INTO {schema}.{table} BY NAME SELECT * FROM churn_frame")
+        con.unregister("churn_frame")
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, result: ChurnResult, schema: str) -> None:
+    """Append the card and calibration rows; replace the predictions only when published."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, columns in (
+            (CARD_TABLE, CARD_COLUMNS),
+            (DECILES_TABLE, DECILES_COLUMNS),
+            (PREDICTIONS_TABLE, PREDICTIONS_COLUMNS),
+        ):
+            _create(con, schema, table, columns)
+        _insert(con, schema, CARD_TABLE, pd.DataFrame([result.card]))
+        if len(result.deciles):
+            _insert(con, schema, DECILES_TABLE, result.deciles[list(DECILES_COLUMNS)])
+        if result.predictions is not None:
+            con.execute(f"DELETE FROM {schema}.{PREDICTIONS_TABLE}")
+            _insert(con, schema, PREDICTIONS_TABLE, result.predictions[list(PREDICTIONS_COLUMNS)])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise

@@ -1,0 +1,127 @@
+"""Per-customer churn risk: a scikit-learn model trained on the dbt feature model.
+
+One multi-asset writes `marts.fct_churn_model_card` (one row per training run: version,
+windows, features, holdout figures next to the recency-only baseline, status),
+`marts.fct_churn_model_calibration` (calibration by decile of each run) and
+`marts.fct_churn_risk_predictions` (per active customer: risk, decile, model version, scoring
+date). The math lives in `orchestration/churn_risk/`. The `beats_baseline` check reports why a
+model was withheld; the predictions already published stay. A run whose features are
+unchanged (same fingerprint as the newest card row) trains nothing and writes nothing.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+
+import dagster as dg
+import duckdb
+
+from orchestration.churn_risk.pipeline import (
+    CARD_TABLE,
+    DECILES_TABLE,
+    PREDICTIONS_TABLE,
+    input_fingerprint,
+    run_churn_risk,
+    stored_fingerprint,
+    write_tables,
+)
+from orchestration.defs.jobs import WRITER_POOL
+from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
+from orchestration.settings import MARTS_SCHEMA, Settings
+
+GROUP = "tier3_advanced"
+TABLES = (PREDICTIONS_TABLE, CARD_TABLE, DECILES_TABLE)
+KEYS = {table: dg.AssetKey([MARTS_SCHEMA, table]) for table in TABLES}
+MART_KEYS = tuple(KEYS.values())
+FEATURES_KEY = dg.AssetKey(["intermediate", "int_churn_features"])
+CUSTOMERS_KEY = dg.AssetKey(["staging", "stg_crm__customers"])
+DESCRIPTIONS = {
+    PREDICTIONS_TABLE: (
+        "Per active customer: probability of cancelling within 90 days, risk decile, the "
+        "published model's version and the scoring date."
+    ),
+    CARD_TABLE: (
+        "Model card: one row per training run with its version, training and holdout windows, "
+        "features, holdout AUC (interval), PR-AUC, Brier, top-decile lift next to the "
+        "recency-only baseline, and whether it was published (or why not)."
+    ),
+    DECILES_TABLE: "Calibration by decile of predicted risk, model and baseline, per run.",
+}
+
+
+def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    (rows,) = con.execute(f"SELECT count(*) FROM {MARTS_SCHEMA}.{table}").fetchone()
+    return rows
+
+
+@dg.multi_asset(
+    name="churn_risk",
+    specs=[
+        dg.AssetSpec(
+            KEYS[table],
+            deps=[FEATURES_KEY, CUSTOMERS_KEY],
+            group_name=GROUP,
+            kinds={"duckdb", "python"},
+            metadata={"dagster/table_name": f"build.{MARTS_SCHEMA}.{table}"},
+            description=DESCRIPTIONS[table],
+        )
+        for table in TABLES
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "beats_baseline",
+            asset=KEYS[CARD_TABLE],
+            description="The newest model beats the recency-only baseline on the holdout.",
+        )
+    ],
+    pool=WRITER_POOL,
+    retry_policy=TRANSIENT_RETRY,
+)
+def churn_risk(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
+    """Evaluate on the time split, gate against the baseline, score, write."""
+    settings = Settings.from_env()
+    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
+    with only_transient_retried(), duckdb.connect(str(settings.build_db)) as con:
+        fingerprint = input_fingerprint(con)
+        if fingerprint == stored_fingerprint(con, MARTS_SCHEMA):
+            context.log.info("churn features unchanged since the newest model: no retraining")
+            for table in TABLES:
+                metadata = {"retrained": False, "dagster/row_count": _row_count(con, table)}
+                yield dg.MaterializeResult(asset_key=KEYS[table], metadata=metadata)
+            row = con.execute(
+                f"SELECT status, reason FROM {MARTS_SCHEMA}.{CARD_TABLE} "
+                "ORDER BY trained_at DESC LIMIT 1"
+            ).fetchone()
+            yield _check(row[0], row[1])
+            return
+        result = run_churn_risk(con, dt.datetime.now(dt.UTC).replace(tzinfo=None), fingerprint)
+        write_tables(con, result, MARTS_SCHEMA)
+        counts = {table: _row_count(con, table) for table in TABLES}
+    card = result.card
+    context.log.info(f"churn risk {card['model_version']}: {card['status']} {card['reason'] or ''}")
+    metadata = {
+        "retrained": True,
+        "status": str(card["status"]),
+        "model_version": str(card["model_version"]),
+        "input_fingerprint": fingerprint,
+    }
+    for name in ("auc", "baseline_auc", "pr_auc", "brier", "top_decile_lift"):
+        if card[name] is not None:
+            metadata[name] = float(card[name])
+    for table in TABLES:
+        yield dg.MaterializeResult(
+            asset_key=KEYS[table], metadata={**metadata, "dagster/row_count": counts[table]}
+        )
+    yield _check(str(card["status"]), card["reason"])
+
+
+def _check(status: str, reason: object) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        check_name="beats_baseline",
+        asset_key=KEYS[CARD_TABLE],
+        passed=status != "withheld",
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"status": status, "reason": str(reason or "")},
+    )
+
+
+defs = dg.Definitions(assets=[churn_risk])

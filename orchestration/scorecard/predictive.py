@@ -1,0 +1,132 @@
+"""The predictive and proactive service section: the churn-risk model against its baseline,
+the proactive-service rates and the effect of outreach on churn. Missing tables or rows give
+"Not available" with the reason, never a zero."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orchestration.scorecard import formatting as fmt
+from orchestration.scorecard.serving import ServingFile
+
+RATE_LABELS = {
+    "proactive_contact_rate": "Predicted needs reached by a proactive contact within 30 days",
+    "predicted_needs_met": "Predicted needs met before the customer asked",
+    "preemptive_issue_resolution_rate": "Proactive contacts not followed by a same-topic contact",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One row of a figure table, formatted."""
+
+    label: str
+    value: str
+    interval: str | None
+    n: str
+
+
+@dataclass(frozen=True)
+class PredictiveSection:
+    """The section; each part has a reason when it is not available."""
+
+    model_status: str | None = None
+    model_version: str | None = None
+    model_split: str | None = None
+    model_figures: tuple[Figure, ...] = ()
+    model_reason: str | None = None
+    rates: tuple[Figure, ...] = ()
+    rates_reason: str | None = None
+    effect: Figure | None = None
+    effect_groups: str | None = None
+    effect_significant: bool = False
+    effect_reason: str | None = None
+
+
+def _model(serving: ServingFile) -> dict[str, object]:
+    missing = serving.missing("fct_churn_model_card")
+    if missing:
+        return {"model_reason": missing}
+    card = serving.query("select * from {fct_churn_model_card} order by trained_at desc limit 1")
+    if card.empty:
+        return {"model_reason": "the churn-risk model has not been trained yet"}
+    row = card.iloc[0]
+    if row["status"] == "not_available" or fmt.is_missing(row["auc"]):
+        return {"model_reason": str(row["reason"] or "no model figures")}
+    n = fmt.count(row["n_holdout"])
+    figures = (
+        Figure(
+            "AUC, model", f"{row['auc']:.3f}", f"{row['auc_low']:.3f} to {row['auc_high']:.3f}", n
+        ),
+        Figure(
+            "AUC, recency-only baseline",
+            f"{row['baseline_auc']:.3f}",
+            f"{row['baseline_auc_low']:.3f} to {row['baseline_auc_high']:.3f}",
+            n,
+        ),
+        Figure(
+            "Churn share in the top risk decile vs all", f"{row['top_decile_lift']:.2f}x", None, n
+        ),
+        Figure("Brier score (lower is better)", f"{row['brier']:.4f}", None, n),
+    )
+    status = "published" if row["is_published"] else f"withheld: {row['reason']}"
+    return {
+        "model_status": status,
+        "model_version": str(row["model_version"]),
+        "model_split": "time split" if row["split"] == "time" else str(row["reason"]),
+        "model_figures": figures,
+    }
+
+
+def _rates(serving: ServingFile) -> dict[str, object]:
+    missing = serving.missing("fct_proactive_service")
+    if missing:
+        return {"rates_reason": missing}
+    rows = serving.query("select * from {fct_proactive_service} where denominator > 0")
+    if rows.empty:
+        return {"rates_reason": "no complex-product purchases or proactive contacts in the exports"}
+    figures = tuple(
+        Figure(
+            RATE_LABELS.get(str(r["metric"]), fmt.label(str(r["metric"]))),
+            fmt.number(r["rate"], "share"),
+            fmt.interval(r["rate_ci_low"], r["rate_ci_high"], "share"),
+            fmt.count(r["denominator"]),
+        )
+        for _, r in rows.iterrows()
+    )
+    return {"rates": figures}
+
+
+def _effect(serving: ServingFile) -> dict[str, object]:
+    missing = serving.missing("fct_proactive_outreach_effect")
+    if missing:
+        return {"effect_reason": missing}
+    rows = serving.query(
+        "select * from {fct_proactive_outreach_effect} where stratum = 'stratified'"
+    )
+    if rows.empty or fmt.is_missing(rows.iloc[0]["churn_difference"]):
+        return {"effect_reason": "no customers both reached and not reached after a predicted need"}
+    r = rows.iloc[0]
+    if not r["is_reportable"]:
+        return {"effect_reason": "too few customers in one of the two groups to report"}
+    return {
+        "effect": Figure(
+            "Churn within 180 days, reached minus not reached",
+            fmt.change(r["churn_difference"], "share"),
+            fmt.interval(
+                r["churn_difference_ci_low"], r["churn_difference_ci_high"], "share_difference"
+            ),
+            fmt.count(int(r["n_reached"]) + int(r["n_not_reached"])),
+        ),
+        "effect_groups": (
+            f"{fmt.number(r['churn_rate_reached'], 'share')} of {fmt.count(r['n_reached'])} "
+            f"reached vs {fmt.number(r['churn_rate_not_reached'], 'share')} of "
+            f"{fmt.count(r['n_not_reached'])} not reached"
+        ),
+        "effect_significant": bool(r["is_significant"]),
+    }
+
+
+def predictive_section(serving: ServingFile) -> PredictiveSection:
+    """Read the section from the serving file."""
+    return PredictiveSection(**_model(serving), **_rates(serving), **_effect(serving))

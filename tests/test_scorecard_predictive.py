@@ -1,0 +1,60 @@
+"""The scorecard's predictive and proactive section: the churn model against its baseline, the
+proactive rates and the outreach effect from the planted demo, or why not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from importlib import resources
+from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
+import jinja2
+import scorecard_kit as kit
+from effects_warehouse import Warehouse
+
+from orchestration.churn_risk import pipeline
+from orchestration.scorecard import render_scorecard
+from orchestration.scorecard.predictive import predictive_section
+from orchestration.scorecard.serving import ServingFile
+from orchestration.settings import MARTS_SCHEMA, Settings
+
+
+def _section_html(section: object) -> str:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.files("orchestration.scorecard"))),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    template = environment.get_template("predictive.html.j2")
+    return template.render(card=SimpleNamespace(predictive=section))
+
+
+def test_the_model_figures_rates_and_outreach_effect_are_shown(
+    planted: Warehouse, tmp_path: Path
+) -> None:
+    db = tmp_path / "build.duckdb"
+    shutil.copy(planted.build_db, db)
+    with duckdb.connect(str(db)) as con:
+        fingerprint = pipeline.input_fingerprint(con)
+        result = pipeline.run_churn_risk(con, dt.datetime(2025, 7, 1), fingerprint)
+        pipeline.write_tables(con, result, MARTS_SCHEMA)
+    with ServingFile(db) as serving:
+        section = predictive_section(serving)
+    assert section.model_reason is None and section.model_status == "published"
+    assert section.model_figures[0].value == f"{result.card['auc']:.3f}"
+    assert section.rates_reason is None and len(section.rates) == 3
+    assert section.effect_reason is None and section.effect_significant
+    assert section.effect.value.startswith("-")
+    html = _section_html(section)
+    assert html.count('data-testid="model-figure"') == 4
+    assert html.count('data-testid="proactive-rate"') == 3
+    assert "not significant" not in html and "Not available" not in html
+
+
+def test_without_the_model_the_section_says_why(isolated_settings: Settings) -> None:
+    kit.publish_planted(isolated_settings)
+    page = render_scorecard(isolated_settings).read_text(encoding="utf-8")
+    text = kit.section_text(page, "predictive")
+    assert "Not available: not in this publication: fct_churn_model_card" in text
