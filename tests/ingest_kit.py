@@ -89,7 +89,7 @@ EXPORTS = {
     "reviews/google.csv": (
         "Review ID,Source,Stars,Review,Date,Author\n"
         "r1,Google,5,Sam was so helpful,03/01/2024,Alice Example\n"
-        "r2,Google,2,\"On hold for an hour, never called back\",03/02/2024,Bob Example\n"
+        'r2,Google,2,"On hold for an hour, never called back",03/02/2024,Bob Example\n'
         "r3,Yelp,4,,03/03/2024,\n"
     ),
     "surveys/responses_2024.csv": (
@@ -115,21 +115,24 @@ EXPORTS = {
         "E1001,Sam Brown,A7,Care,15/01/2020\n"
         "E1002,Kim Lee,A8,Care,01/06/2021\n"
     ),
-    "hr/pulse.csv": (
-        "EmployeeNumber,Satisfaction\n"
-        "E1001,4\n"
-        "E1002,1\n"
-    ),
+    "hr/pulse.csv": ("EmployeeNumber,Satisfaction\nE1001,4\nE1002,1\n"),
 }
 
 RAW_EMPLOYEE_IDS = ("E1001", "E1002")
 RAW_AGENT_IDS = ("A7", "A8")
-PERSONAL_VALUES = ("Alice Example", "Bob Example", "alice@example.com", "+1 555 0100",
-                   "Sam Brown", "Kim Lee")
+PERSONAL_VALUES = (
+    "Alice Example",
+    "Bob Example",
+    "alice@example.com",
+    "+1 555 0100",
+    "Sam Brown",
+    "Kim Lee",
+)
 
 
-def with_mappings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                  mappings: dict[str, str] = MAPPINGS) -> Settings:
+def with_mappings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mappings: dict[str, str] = MAPPINGS
+) -> Settings:
     """Settings of `isolated_settings` (request it first) reading these mapping files."""
     mappings_dir = tmp_path / "mappings"
     mappings_dir.mkdir(exist_ok=True)
@@ -167,8 +170,9 @@ def query(settings: Settings, sql: str, params: list | None = None) -> list[tupl
 def table_rows(settings: Settings) -> dict[str, int]:
     """Row count of every table of the build database."""
     with duckdb.connect(str(settings.build_db), read_only=True) as con:
-        tables = con.execute("SELECT table_schema || '.' || table_name "
-                             "FROM information_schema.tables").fetchall()
+        tables = con.execute(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables"
+        ).fetchall()
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for (t,) in tables}
 
 
@@ -177,6 +181,9 @@ def all_text(settings: Settings, schemas: tuple[str, ...]) -> str:
     with duckdb.connect(str(settings.build_db), read_only=True) as con:
         tables = con.execute(
             "SELECT table_schema || '.' || table_name FROM information_schema.tables "
-            f"WHERE table_schema IN ({', '.join('?' for _ in schemas)})", list(schemas)).fetchall()
+            f"WHERE table_schema IN ({', '.join('?' for _ in schemas)})",
+            list(schemas),
+        ).fetchall()
         return "\n".join(
-            str(row) for (t,) in tables for row in con.execute(f"SELECT * FROM {t}").fetchall())
+            str(row) for (t,) in tables for row in con.execute(f"SELECT * FROM {t}").fetchall()
+        )

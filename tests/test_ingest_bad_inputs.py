@@ -23,9 +23,12 @@ def settings(isolated_settings, tmp_path, monkeypatch):
 
 
 def _ledger(settings, path: str) -> dict:
-    rows = query(settings, "SELECT status, rows_read, rows_loaded, rows_quarantined, message, "
-                           "ignored_columns, file_hash FROM ingest.ledger WHERE file_path = ?",
-                 [path])
+    rows = query(
+        settings,
+        "SELECT status, rows_read, rows_loaded, rows_quarantined, message, "
+        "ignored_columns, file_hash FROM ingest.ledger WHERE file_path = ?",
+        [path],
+    )
     assert len(rows) == 1, rows
     keys = ("status", "read", "loaded", "quarantined", "message", "ignored", "hash")
     entry = dict(zip(keys, rows[0], strict=True))
@@ -34,22 +37,28 @@ def _ledger(settings, path: str) -> dict:
 
 
 def _reasons(settings, path: str) -> dict[int, list[str]]:
-    rows = query(settings, "SELECT row_number, reasons FROM restricted.quarantined_rows "
-                           "WHERE file_path = ? ORDER BY row_number", [path])
+    rows = query(
+        settings,
+        "SELECT row_number, reasons FROM restricted.quarantined_rows "
+        "WHERE file_path = ? ORDER BY row_number",
+        [path],
+    )
     return dict(rows)
 
 
 def _assert_nothing_from(settings, path: str) -> None:
     file_hash = _ledger(settings, path)["hash"]
-    assert query(settings, "SELECT count(*) FROM raw.survey_responses WHERE _file_hash = ?",
-                 [file_hash]) == [(0,)]
+    assert query(
+        settings, "SELECT count(*) FROM raw.survey_responses WHERE _file_hash = ?", [file_hash]
+    ) == [(0,)]
     assert _reasons(settings, path) == {}
 
 
 def _assert_good_file_loaded(settings) -> None:
     assert _ledger(settings, f"surveys/{GOOD}")["status"] == "loaded"
-    assert query(settings, "SELECT response_id FROM raw.survey_responses "
-                           "WHERE response_id = 'g1'") == [("g1",)]
+    assert query(
+        settings, "SELECT response_id FROM raw.survey_responses WHERE response_id = 'g1'"
+    ) == [("g1",)]
 
 
 def test_missing_required_column_rejects_the_file(settings):
@@ -66,30 +75,42 @@ def test_missing_required_column_rejects_the_file(settings):
 
 
 def test_wrong_types_are_quarantined_with_reasons(settings):
-    write_export(settings, "surveys/responses_types.csv", HEADER
-                 + "t1;nps;five;1;2024-03-01;\n"
-                 + "t2;nps;7;1;yesterday;\n"
-                 + "t3;nps;8;1;2024-03-02;\n")
+    write_export(
+        settings,
+        "surveys/responses_types.csv",
+        HEADER
+        + "t1;nps;five;1;2024-03-01;\n"
+        + "t2;nps;7;1;yesterday;\n"
+        + "t3;nps;8;1;2024-03-02;\n",
+    )
     ingest_all(settings)
 
     entry = _ledger(settings, "surveys/responses_types.csv")
     assert (entry["status"], entry["read"], entry["loaded"], entry["quarantined"]) == (
-        "loaded", 3, 1, 2)
+        "loaded",
+        3,
+        1,
+        2,
+    )
     reasons = _reasons(settings, "surveys/responses_types.csv")
-    assert reasons[1] == ["score: not a number",
-                          "nps_scale: NPS score must be a whole number 0-10"]
+    assert reasons[1] == ["score: not a number", "nps_scale: NPS score must be a whole number 0-10"]
     assert any(r.startswith("responded_at: not a valid timestamp") for r in reasons[2])
-    original = query(settings, "SELECT original_values FROM restricted.quarantined_rows "
-                               "WHERE row_number = 1")[0][0]
+    original = query(
+        settings, "SELECT original_values FROM restricted.quarantined_rows WHERE row_number = 1"
+    )[0][0]
     assert json.loads(original)["score"] == "five"
 
 
 def test_out_of_range_scores_and_unknown_categories_are_quarantined(settings):
-    write_export(settings, "surveys/responses_range.csv", HEADER
-                 + "o1;csat;6;1;2024-03-01;\n"
-                 + "o2;nps;11;1;2024-03-01;\n"
-                 + "o3;SMS;3;1;2024-03-01;\n"
-                 + "o4;CSAT ;5;1;2024-03-01;\n")
+    write_export(
+        settings,
+        "surveys/responses_range.csv",
+        HEADER
+        + "o1;csat;6;1;2024-03-01;\n"
+        + "o2;nps;11;1;2024-03-01;\n"
+        + "o3;SMS;3;1;2024-03-01;\n"
+        + "o4;CSAT ;5;1;2024-03-01;\n",
+    )
     ingest_all(settings)
 
     entry = _ledger(settings, "surveys/responses_range.csv")
@@ -98,23 +119,29 @@ def test_out_of_range_scores_and_unknown_categories_are_quarantined(settings):
     assert any(r.startswith("csat_scale:") for r in reasons[1])
     assert "score: above the maximum 10" in reasons[2]
     assert "survey_type: not one of csat, nps, ces" in reasons[3]
-    assert query(settings, "SELECT survey_type FROM raw.survey_responses "
-                           "WHERE response_id = 'o4'") == [("csat",)]
+    assert query(
+        settings, "SELECT survey_type FROM raw.survey_responses WHERE response_id = 'o4'"
+    ) == [("csat",)]
 
 
 def test_duplicate_ids_keep_the_last_occurrence(settings):
-    write_export(settings, "surveys/responses_dups.csv", HEADER
-                 + "d1;nps;3;1;2024-03-01;first\n"
-                 + "d2;nps;5;1;2024-03-01;\n"
-                 + "d1;nps;9;1;2024-03-02;second\n")
+    write_export(
+        settings,
+        "surveys/responses_dups.csv",
+        HEADER
+        + "d1;nps;3;1;2024-03-01;first\n"
+        + "d2;nps;5;1;2024-03-01;\n"
+        + "d1;nps;9;1;2024-03-02;second\n",
+    )
     ingest_all(settings)
 
     entry = _ledger(settings, "surveys/responses_dups.csv")
     assert (entry["read"], entry["loaded"], entry["quarantined"]) == (3, 2, 1)
     assert list(_reasons(settings, "surveys/responses_dups.csv")) == [1]
     assert "duplicate response_id" in _reasons(settings, "surveys/responses_dups.csv")[1][0]
-    assert query(settings, "SELECT score, _row_number FROM raw.survey_responses "
-                           "WHERE response_id = 'd1'") == [(9.0, 3)]
+    assert query(
+        settings, "SELECT score, _row_number FROM raw.survey_responses WHERE response_id = 'd1'"
+    ) == [(9.0, 3)]
 
 
 def test_latin1_file_is_rejected_until_the_mapping_says_latin1(settings, tmp_path, monkeypatch):
@@ -129,31 +156,39 @@ def test_latin1_file_is_rejected_until_the_mapping_says_latin1(settings, tmp_pat
     _assert_good_file_loaded(settings)
 
     assert [r.status for r in ingest_all(settings) if r.recorded] == []  # same mapping: no retry
-    latin1 = MAPPINGS["surveys"].replace('delimiter: ";"',
-                                         'delimiter: ";"\n            encoding: latin-1')
+    latin1 = MAPPINGS["surveys"].replace(
+        'delimiter: ";"', 'delimiter: ";"\n            encoding: latin-1'
+    )
     with_mappings(tmp_path, monkeypatch, {**MAPPINGS, "surveys": latin1})
     ingest_all(settings)
-    assert query(settings, "SELECT status FROM ingest.ledger WHERE file_path LIKE '%latin1%' "
-                           "ORDER BY seq") == [("rejected",), ("loaded",)]
-    assert query(settings, "SELECT comment FROM raw.survey_responses "
-                           "WHERE response_id = 'l1'") == [("très bien",)]
+    assert query(
+        settings, "SELECT status FROM ingest.ledger WHERE file_path LIKE '%latin1%' ORDER BY seq"
+    ) == [("rejected",), ("loaded",)]
+    assert query(settings, "SELECT comment FROM raw.survey_responses WHERE response_id = 'l1'") == [
+        ("très bien",)
+    ]
 
 
 def test_byte_order_mark_is_ignored(settings):
-    write_export(settings, "surveys/responses_bom.csv",
-                 "\ufeff" + HEADER + "b1;ces;6;1;2024-03-01;\n")
+    write_export(
+        settings, "surveys/responses_bom.csv", "\ufeff" + HEADER + "b1;ces;6;1;2024-03-01;\n"
+    )
     ingest_all(settings)
 
     entry = _ledger(settings, "surveys/responses_bom.csv")
     assert (entry["status"], entry["loaded"]) == ("loaded", 1)
-    assert query(settings, "SELECT response_id FROM raw.survey_responses "
-                           "WHERE response_id = 'b1'") == [("b1",)]
+    assert query(
+        settings, "SELECT response_id FROM raw.survey_responses WHERE response_id = 'b1'"
+    ) == [("b1",)]
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (HEADER + "c1;nps;9;1;2024-03-01;fine\nc2;nps;9", "cut off"),
-    (HEADER + 'c1;nps;9;1;2024-03-01;fine\nc2;nps;9;1;2024-03-01;"it was', "never closed"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (HEADER + "c1;nps;9;1;2024-03-01;fine\nc2;nps;9", "cut off"),
+        (HEADER + 'c1;nps;9;1;2024-03-01;fine\nc2;nps;9;1;2024-03-01;"it was', "never closed"),
+    ],
+)
 def test_truncated_file_is_rejected_whole(settings, content, expected):
     write_export(settings, "surveys/responses_cut.csv", content)
     ingest_all(settings)
@@ -167,12 +202,17 @@ def test_truncated_file_is_rejected_whole(settings, content, expected):
 
 
 def test_truncated_json_lines_file_is_rejected_whole(settings):
-    write_export(settings, "crm/tickets_cut.jsonl",
-                 EXPORTS["crm/tickets.jsonl"] + '{"ticket_id": "t3", "chan')
+    write_export(
+        settings,
+        "crm/tickets_cut.jsonl",
+        EXPORTS["crm/tickets.jsonl"] + '{"ticket_id": "t3", "chan',
+    )
     ingest_all(settings)
 
-    rows = query(settings, "SELECT status, message FROM ingest.ledger "
-                           "WHERE file_path = 'crm/tickets_cut.jsonl'")
+    rows = query(
+        settings,
+        "SELECT status, message FROM ingest.ledger WHERE file_path = 'crm/tickets_cut.jsonl'",
+    )
     assert rows[0][0] == "rejected" and "cut off" in rows[0][1]
     assert query(settings, "SELECT count(*) FROM raw.interactions") == [(0,)]
 
@@ -195,9 +235,12 @@ def test_header_only_file_loads_zero_rows(settings):
 
 
 def test_extra_unknown_columns_are_ignored_and_listed(settings):
-    write_export(settings, "surveys/responses_extra.csv",
-                 "id;type;score;customer;answered;comment;Browser;Device\n"
-                 "e1;nps;10;1;2024-03-01;;Firefox;mobile\n")
+    write_export(
+        settings,
+        "surveys/responses_extra.csv",
+        "id;type;score;customer;answered;comment;Browser;Device\n"
+        "e1;nps;10;1;2024-03-01;;Firefox;mobile\n",
+    )
     ingest_all(settings)
 
     entry = _ledger(settings, "surveys/responses_extra.csv")
@@ -206,32 +249,49 @@ def test_extra_unknown_columns_are_ignored_and_listed(settings):
 
 
 def test_malformed_middle_row_is_quarantined_and_later_rows_keep_their_numbers(settings):
-    write_export(settings, "surveys/responses_malformed.csv", HEADER
-                 + 'm1;nps;9;1;2024-03-01;"two\nlines"\n'
-                 + "m2;nps;9\n"
-                 + "m3;nps;8;1;2024-03-01;ok\n")
+    write_export(
+        settings,
+        "surveys/responses_malformed.csv",
+        HEADER
+        + 'm1;nps;9;1;2024-03-01;"two\nlines"\n'
+        + "m2;nps;9\n"
+        + "m3;nps;8;1;2024-03-01;ok\n",
+    )
     ingest_all(settings)
 
     entry = _ledger(settings, "surveys/responses_malformed.csv")
     assert (entry["status"], entry["read"], entry["loaded"], entry["quarantined"]) == (
-        "loaded", 3, 2, 1)
+        "loaded",
+        3,
+        2,
+        1,
+    )
     reasons = _reasons(settings, "surveys/responses_malformed.csv")
     assert "different number of fields" in reasons[2][0]
-    assert query(settings, "SELECT response_id, _row_number FROM raw.survey_responses "
-                           "WHERE response_id LIKE 'm%' ORDER BY 1") == [("m1", 1), ("m3", 3)]
+    assert query(
+        settings,
+        "SELECT response_id, _row_number FROM raw.survey_responses "
+        "WHERE response_id LIKE 'm%' ORDER BY 1",
+    ) == [("m1", 1), ("m3", 3)]
 
 
 def test_contract_checks_quarantine_rows_across_columns(settings):
-    write_export(settings, "crm/tickets_checks.jsonl",
-                 '{"ticket_id": "k1", "channel": "chat", "opened": "2024-03-02T10:00:00", '
-                 '"resolved": "2024-03-01T10:00:00"}\n'
-                 '{"ticket_id": "k2", "channel": "fax", "opened": "2024-03-02T10:00:00"}\n'
-                 'not json\n'
-                 '{"ticket_id": "k3", "channel": "chat", "opened": "2024-03-02T10:00:00"}\n')
+    write_export(
+        settings,
+        "crm/tickets_checks.jsonl",
+        '{"ticket_id": "k1", "channel": "chat", "opened": "2024-03-02T10:00:00", '
+        '"resolved": "2024-03-01T10:00:00"}\n'
+        '{"ticket_id": "k2", "channel": "fax", "opened": "2024-03-02T10:00:00"}\n'
+        "not json\n"
+        '{"ticket_id": "k3", "channel": "chat", "opened": "2024-03-02T10:00:00"}\n',
+    )
     ingest_all(settings)
 
-    rows = query(settings, "SELECT rows_read, rows_loaded, rows_quarantined FROM ingest.ledger "
-                           "WHERE file_path = 'crm/tickets_checks.jsonl'")
+    rows = query(
+        settings,
+        "SELECT rows_read, rows_loaded, rows_quarantined FROM ingest.ledger "
+        "WHERE file_path = 'crm/tickets_checks.jsonl'",
+    )
     assert rows == [(4, 1, 3)]
     reasons = _reasons(settings, "crm/tickets_checks.jsonl")
     assert reasons[1] == ["resolved_after_open: resolved_at is before opened_at"]
@@ -240,12 +300,15 @@ def test_contract_checks_quarantine_rows_across_columns(settings):
 
 
 def test_hr_quarantine_never_holds_a_raw_employee_id(settings):
-    write_export(settings, "hr/employees_bad.csv",
-                 "\ufeffEmployeeNumber,Name,Agent,Team,Hired\n"
-                 "E2001,Ana Example,A9,,01/01/2020\n"
-                 "E2002,Ben Example,A10,Care\n"
-                 "E2003,Cy Example,A11,Care,31/02/2020\n"
-                 "E2004,Di Example,A12,Care,01/01/2021\n")
+    write_export(
+        settings,
+        "hr/employees_bad.csv",
+        "\ufeffEmployeeNumber,Name,Agent,Team,Hired\n"
+        "E2001,Ana Example,A9,,01/01/2020\n"
+        "E2002,Ben Example,A10,Care\n"
+        "E2003,Cy Example,A11,Care,31/02/2020\n"
+        "E2004,Di Example,A12,Care,01/01/2021\n",
+    )
     ingest_all(settings)
 
     entry = _ledger(settings, "hr/employees_bad.csv")
@@ -274,7 +337,9 @@ def test_blocking_validation_rejects_the_file_and_warnings_load_it(settings):
     assert statuses[f"surveys/{GOOD}"] == ("loaded", 1)
     assert statuses["crm/customers.csv"] == ("loaded", 2)
     assert query(settings, "SELECT file_path, validation FROM ingest.ledger ORDER BY seq") == [
-        (f"surveys/{GOOD}", "passed"), ("surveys/responses_high.csv", "failed"),
-        ("crm/customers.csv", "warning")]
+        (f"surveys/{GOOD}", "passed"),
+        ("surveys/responses_high.csv", "failed"),
+        ("crm/customers.csv", "warning"),
+    ]
     assert "1 scores above 8" in _ledger(settings, "surveys/responses_high.csv")["message"]
     assert "validation warning: 2 rows odd" in _ledger(settings, "crm/customers.csv")["message"]

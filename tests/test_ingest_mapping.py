@@ -25,10 +25,17 @@ def test_contract_exposes_flags_others_build_on():
     assert [c.name for c in reviews.pii_columns] == ["author_name"]
     assert "author_name" not in [c.name for c in reviews.raw_columns]
     assert contract.entities["pulse_surveys"].business_key == ("response_id",)
-    assert {c.name: c.pseudonymize for c in contract.entities["employees"].pseudonymized_columns} \
-        == {"employee_id": "employee", "agent_id": "agent"}
+    assert {
+        c.name: c.pseudonymize for c in contract.entities["employees"].pseudonymized_columns
+    } == {"employee_id": "employee", "agent_id": "agent"}
     assert contract.entities["interactions"].column("channel").accepted == (
-        "phone", "email", "chat", "social", "in_person", "web")
+        "phone",
+        "email",
+        "chat",
+        "social",
+        "in_person",
+        "web",
+    )
 
 
 def _write(tmp_path, text: str):
@@ -36,33 +43,54 @@ def _write(tmp_path, text: str):
     return tmp_path
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    ("""
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            """
      files: "s/*.csv"
      columns: {response_id: id, survey_type: t, score: s, mood: m}
-     """, "unknown canonical column(s) ['mood']"),
-    ("""
+     """,
+            "unknown canonical column(s) ['mood']",
+        ),
+        (
+            """
      files: "s/*.csv"
      columns: {response_id: id, score: s}
-     """, "required column(s) ['survey_type'] are not mapped"),
-    ("""
+     """,
+            "required column(s) ['survey_type'] are not mapped",
+        ),
+        (
+            """
      files: "s/*.csv"
      encoding: cp1252
      columns: {response_id: id, survey_type: t, score: s}
-     """, "`encoding: cp1252` is not supported"),
-    ("""
+     """,
+            "`encoding: cp1252` is not supported",
+        ),
+        (
+            """
      files: "s/*.csv"
      delimiter: ";;"
      columns: {response_id: id, survey_type: t, score: s}
-     """, "`delimiter:` must be a single character"),
-    ("""
+     """,
+            "`delimiter:` must be a single character",
+        ),
+        (
+            """
      columns: {response_id: id, survey_type: t, score: s}
-     """, "`files:` must be a glob"),
-    ("""
+     """,
+            "`files:` must be a glob",
+        ),
+        (
+            """
      files: "s/*.csv"
      columns: {response_id: id, survey_type: {expr: "'nps'"}, score: s}
-     """, "column `survey_type` must be an export column name, {sql:"),
-])
+     """,
+            "column `survey_type` must be an export column name, {sql:",
+        ),
+    ],
+)
 def test_bad_mappings_are_refused_with_the_fix(tmp_path, body, expected):
     indented = textwrap.indent(textwrap.dedent(body), "    ")
     _write(tmp_path, f"source: surveys\nentities:\n  survey_responses:{indented}")
@@ -96,12 +124,15 @@ def test_pseudonyms_are_equal_in_sql_and_python_and_depend_on_the_key(tmp_path, 
     with duckdb.connect() as con:
         con.execute("CREATE TABLE ids AS SELECT unnest(?) AS v", [values])
         sql = pseudonymizer.sql("employee", "v")
-        in_sql = dict(con.execute(f"SELECT v, {sql} FROM ids",
-                                  pseudonymizer.sql_parameters()).fetchall())
+        in_sql = dict(
+            con.execute(f"SELECT v, {sql} FROM ids", pseudonymizer.sql_parameters()).fetchall()
+        )
     assert in_sql == {v: pseudonymizer.pseudonymize("employee", v) for v in values}
     assert len(set(in_sql.values())) == len(values)
-    assert Pseudonymizer.from_settings(settings).pseudonymize("agent", "A7") == \
-        pseudonymizer.pseudonymize("agent", "A7")
-    assert Pseudonymizer(b"k" * 32).pseudonymize("agent", "A7") != \
-        pseudonymizer.pseudonymize("agent", "A7")
+    assert Pseudonymizer.from_settings(settings).pseudonymize(
+        "agent", "A7"
+    ) == pseudonymizer.pseudonymize("agent", "A7")
+    assert Pseudonymizer(b"k" * 32).pseudonymize("agent", "A7") != pseudonymizer.pseudonymize(
+        "agent", "A7"
+    )
     assert pseudonymizer.pseudonymize("employee", "A7") != pseudonymizer.pseudonymize("agent", "A7")

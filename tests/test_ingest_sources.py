@@ -48,25 +48,35 @@ def test_every_source_loads_with_reconciled_counts(settings):
         assert result.rows_read == _data_rows(EXPORTS[path])
         assert result.rows_read == result.rows_loaded + result.rows_quarantined
     ledger = query(settings, "SELECT count(*), sum(rows_read), sum(rows_loaded) FROM ingest.ledger")
-    assert ledger == [(len(EXPORTS), sum(map(_data_rows, EXPORTS.values())),
-                       sum(r.rows_loaded for r in results))]
+    assert ledger == [
+        (len(EXPORTS), sum(map(_data_rows, EXPORTS.values())), sum(r.rows_loaded for r in results))
+    ]
 
 
 def test_values_are_typed_as_the_contract_says(settings):
     ingest_all(settings)
 
-    assert query(settings, "SELECT customer_id, is_churned, tenure_months FROM raw.customers "
-                           "ORDER BY 1") == [("0042", False, 12), ("0043", True, None)]
+    assert query(
+        settings, "SELECT customer_id, is_churned, tenure_months FROM raw.customers ORDER BY 1"
+    ) == [("0042", False, 12), ("0043", True, None)]
     assert query(settings, "SELECT survey_type, score FROM raw.survey_responses ORDER BY 1") == [
-        ("ces", 6.0), ("csat", 5.0), ("nps", 9.0)]
-    assert query(settings, "SELECT channel, resolved_at IS NULL FROM raw.interactions "
-                           "ORDER BY 1") == [("email", True), ("phone", False)]
-    assert query(settings, "SELECT strftime(hired_at, '%Y-%m-%d') FROM raw.employees "
-                           "ORDER BY 1") == [("2020-01-15",), ("2021-06-01",)]
-    assert query(settings, "SELECT response_id, job_satisfaction FROM raw.pulse_surveys "
-                           "ORDER BY 1") == [("pulse.csv:1", 5.0), ("pulse.csv:2", 1.0)]
+        ("ces", 6.0),
+        ("csat", 5.0),
+        ("nps", 9.0),
+    ]
+    assert query(
+        settings, "SELECT channel, resolved_at IS NULL FROM raw.interactions ORDER BY 1"
+    ) == [("email", True), ("phone", False)]
+    assert query(
+        settings, "SELECT strftime(hired_at, '%Y-%m-%d') FROM raw.employees ORDER BY 1"
+    ) == [("2020-01-15",), ("2021-06-01",)]
+    assert query(
+        settings, "SELECT response_id, job_satisfaction FROM raw.pulse_surveys ORDER BY 1"
+    ) == [("pulse.csv:1", 5.0), ("pulse.csv:2", 1.0)]
     assert query(settings, "SELECT platform, count(*) FROM raw.reviews GROUP BY 1 ORDER BY 1") == [
-        ("google", 2), ("yelp", 1)]
+        ("google", 2),
+        ("yelp", 1),
+    ]
 
 
 def test_loaded_touched_or_renamed_files_add_nothing(settings):
@@ -86,10 +96,12 @@ def test_loaded_touched_or_renamed_files_add_nothing(settings):
     renamed = [r for r in ingest_all(settings) if r.recorded]
     after = table_rows(settings)
     assert [(r.path, r.status, r.rows_read) for r in renamed] == [
-        ("crm/customers_renamed.csv", "skipped", 0)]
+        ("crm/customers_renamed.csv", "skipped", 0)
+    ]
     assert "crm/customers.csv" in renamed[0].message
     assert {t: n for t, n in after.items() if n != before[t]} == {
-        "ingest.ledger": before["ingest.ledger"] + 1}
+        "ingest.ledger": before["ingest.ledger"] + 1
+    }
 
     ingest_all(settings)
     assert table_rows(settings) == after
@@ -103,8 +115,9 @@ def test_personal_data_stays_in_restricted_tables(settings):
     for value in PERSONAL_VALUES:
         assert value not in shared
         assert value in restricted
-    assert query(settings, "SELECT count(*) FROM restricted.customers_pii "
-                           "WHERE email LIKE '%@example.com'") == [(2,)]
+    assert query(
+        settings, "SELECT count(*) FROM restricted.customers_pii WHERE email LIKE '%@example.com'"
+    ) == [(2,)]
 
 
 def test_employee_and_agent_ids_are_pseudonymized_everywhere(settings):
@@ -116,11 +129,14 @@ def test_employee_and_agent_ids_are_pseudonymized_everywhere(settings):
     pseudonyms = Pseudonymizer.from_settings(settings)
     agent = pseudonyms.pseudonymize("agent", "A7")
     assert agent.startswith("agt_")
-    assert query(settings, "SELECT e.employee_id FROM raw.employees e JOIN raw.interactions i "
-                           "USING (agent_id) WHERE i.interaction_id = 't1'") == [
-        (pseudonyms.pseudonymize("employee", "E1001"),)]
+    assert query(
+        settings,
+        "SELECT e.employee_id FROM raw.employees e JOIN raw.interactions i "
+        "USING (agent_id) WHERE i.interaction_id = 't1'",
+    ) == [(pseudonyms.pseudonymize("employee", "E1001"),)]
     assert query(settings, "SELECT agent_id FROM raw.interactions WHERE interaction_id = 't1'") == [
-        (agent,)]
+        (agent,)
+    ]
     assert stat.S_IMODE(settings.key_file.stat().st_mode) == 0o600
 
 

@@ -21,8 +21,10 @@ EXAMPLES_DIR = PROJECT_ROOT / "examples" / "realdata"
 
 pytestmark = [
     pytest.mark.realdata,
-    pytest.mark.skipif(not REALDATA_DIR.is_dir(),
-                       reason=f"real exports not found at {REALDATA_DIR} (see its README)"),
+    pytest.mark.skipif(
+        not REALDATA_DIR.is_dir(),
+        reason=f"real exports not found at {REALDATA_DIR} (see its README)",
+    ),
 ]
 
 
@@ -55,13 +57,17 @@ def test_clothing_reviews_unnamed_index_and_blank_texts(monkeypatch):
     rows = _rows(relative)
 
     assert results["reviews"].rows_read == len(rows) == results["reviews"].rows_loaded
-    assert query(settings, "SELECT count(*) FILTER (review_text IS NULL), "
-                           "count(DISTINCT review_id), count(created_at) FROM raw.reviews") == [
-        (sum(not r["Review Text"].strip() for r in rows), len(rows), 0)]
-    assert dict(query(settings, "SELECT rating::INT::VARCHAR, count(*) FROM raw.reviews "
-                                "GROUP BY 1")) == Counter(r["Rating"] for r in rows)
+    assert query(
+        settings,
+        "SELECT count(*) FILTER (review_text IS NULL), "
+        "count(DISTINCT review_id), count(created_at) FROM raw.reviews",
+    ) == [(sum(not r["Review Text"].strip() for r in rows), len(rows), 0)]
+    assert dict(
+        query(settings, "SELECT rating::INT::VARCHAR, count(*) FROM raw.reviews GROUP BY 1")
+    ) == Counter(r["Rating"] for r in rows)
     assert {r[0] for r in query(settings, "SELECT review_id FROM raw.reviews")} == {
-        r[""] for r in rows}
+        r[""] for r in rows
+    }
 
 
 @pytest.mark.usefixtures("isolated_settings")
@@ -73,13 +79,19 @@ def test_telco_churn_yes_no_flags_and_blank_numerics(monkeypatch):
 
     assert results["customers"].rows_read == len(rows) == results["customers"].rows_loaded
     assert blank, "the export is known to have blank TotalCharges"
-    assert [r[0] for r in query(settings, "SELECT customer_id FROM raw.customers "
-                                          "WHERE reported_cltv IS NULL ORDER BY 1")] == blank
-    assert query(settings, "SELECT count(*) FILTER (is_churned), count(*) FILTER (NOT is_churned) "
-                           "FROM raw.customers") == [
-        (sum(r["Churn"] == "Yes" for r in rows), sum(r["Churn"] == "No" for r in rows))]
+    assert [
+        r[0]
+        for r in query(
+            settings, "SELECT customer_id FROM raw.customers WHERE reported_cltv IS NULL ORDER BY 1"
+        )
+    ] == blank
+    assert query(
+        settings,
+        "SELECT count(*) FILTER (is_churned), count(*) FILTER (NOT is_churned) FROM raw.customers",
+    ) == [(sum(r["Churn"] == "Yes" for r in rows), sum(r["Churn"] == "No" for r in rows))]
     assert query(settings, "SELECT sum(tenure_months) FROM raw.customers") == [
-        (sum(int(r["tenure"]) for r in rows),)]
+        (sum(int(r["tenure"]) for r in rows),)
+    ]
 
 
 @pytest.mark.usefixtures("isolated_settings")
@@ -89,13 +101,20 @@ def test_telco_status_key_with_a_space_feeds_customers_and_csat(monkeypatch):
     rows = _rows(relative)
 
     assert results["customers"].rows_loaded == results["survey_responses"].rows_loaded == len(rows)
-    assert dict(query(settings, "SELECT score::INT::VARCHAR, count(*) FROM raw.survey_responses "
-                                "WHERE survey_type = 'csat' GROUP BY 1")) == Counter(
-        r["Satisfaction Score"] for r in rows)
-    assert query(settings, "SELECT count(*) FROM raw.survey_responses s "
-                           "JOIN raw.customers c USING (customer_id)") == [(len(rows),)]
-    cltv, churned = query(settings, "SELECT sum(reported_cltv), count(*) FILTER (is_churned) "
-                                    "FROM raw.customers")[0]
+    assert dict(
+        query(
+            settings,
+            "SELECT score::INT::VARCHAR, count(*) FROM raw.survey_responses "
+            "WHERE survey_type = 'csat' GROUP BY 1",
+        )
+    ) == Counter(r["Satisfaction Score"] for r in rows)
+    assert query(
+        settings,
+        "SELECT count(*) FROM raw.survey_responses s JOIN raw.customers c USING (customer_id)",
+    ) == [(len(rows),)]
+    cltv, churned = query(
+        settings, "SELECT sum(reported_cltv), count(*) FILTER (is_churned) FROM raw.customers"
+    )[0]
     assert cltv == pytest.approx(sum(float(r["CLTV"]) for r in rows))
     assert churned == sum(r["Churn Label"] == "Yes" for r in rows)
 
@@ -111,9 +130,11 @@ def test_cdnow_orders_keep_leading_zeros_and_get_built_ids(monkeypatch):
     assert ids == {r["customer_id"] for r in rows}
     assert any(i.startswith("0") for i in ids)
     assert query(settings, "SELECT count(DISTINCT order_id), min(order_id) FROM raw.orders") == [
-        (len(rows), "cdnow_transactions.csv:1")]
+        (len(rows), "cdnow_transactions.csv:1")
+    ]
     assert query(settings, "SELECT sum(amount) FROM raw.orders")[0][0] == pytest.approx(
-        sum(float(r["dollar_value"]) for r in rows))
+        sum(float(r["dollar_value"]) for r in rows)
+    )
 
 
 @pytest.mark.usefixtures("isolated_settings")
@@ -126,11 +147,20 @@ def test_ibm_hr_byte_order_mark_rescaled_scales_and_pseudonyms(monkeypatch):
     assert results["employees"].rows_loaded == results["pulse_surveys"].rows_loaded == len(rows)
     assert results["employees"].ignored_columns[0] == "Age"  # the first header, without the BOM
     rescaled = Counter(round(1 + (int(r["JobSatisfaction"]) - 1) * 4 / 3, 6) for r in rows)
-    assert dict(query(settings, "SELECT round(job_satisfaction, 6), count(*) "
-                                "FROM raw.pulse_surveys GROUP BY 1")) == rescaled
-    assert query(settings, "SELECT min(job_satisfaction), max(job_satisfaction), "
-                           "min(wellbeing), max(wellbeing) FROM raw.pulse_surveys") == [
-        (1.0, 5.0, 1.0, 5.0)]
+    assert (
+        dict(
+            query(
+                settings,
+                "SELECT round(job_satisfaction, 6), count(*) FROM raw.pulse_surveys GROUP BY 1",
+            )
+        )
+        == rescaled
+    )
+    assert query(
+        settings,
+        "SELECT min(job_satisfaction), max(job_satisfaction), "
+        "min(wellbeing), max(wellbeing) FROM raw.pulse_surveys",
+    ) == [(1.0, 5.0, 1.0, 5.0)]
     pseudonyms = Pseudonymizer.from_settings(settings)
     expected = {pseudonyms.pseudonymize("employee", r["EmployeeNumber"]) for r in rows}
     for table in ("raw.employees", "raw.pulse_surveys", "restricted.employees_pii"):
@@ -143,4 +173,3 @@ def test_every_example_mapping_names_files_that_exist():
         named = [line.split('"')[1] for line in text.splitlines() if "files:" in line]
         for pattern in named:
             assert list(REALDATA_DIR.glob(pattern)), f"{mapping}: {pattern} matches no real export"
-

@@ -32,9 +32,11 @@ def _iso_timestamp(ref: str, time_zone: str) -> str:
     """ISO 8601 text -> the business's local time: a value carrying `Z` or an offset is
     converted to `time_zone`; a value without one is already local."""
     zone = sql_literal(time_zone)
-    return (f"CASE WHEN regexp_matches(trim({ref}), {sql_literal(_ZONED)}) "
-            f"THEN timezone({zone}, TRY_CAST(trim({ref}) AS TIMESTAMPTZ)) "
-            f"ELSE TRY_CAST({ref} AS TIMESTAMP) END")
+    return (
+        f"CASE WHEN regexp_matches(trim({ref}), {sql_literal(_ZONED)}) "
+        f"THEN timezone({zone}, TRY_CAST(trim({ref}) AS TIMESTAMPTZ)) "
+        f"ELSE TRY_CAST({ref} AS TIMESTAMP) END"
+    )
 
 
 def _timestamp(ref: str, date_formats: tuple[str, ...], time_zone: str) -> str:
@@ -49,8 +51,13 @@ def _timestamp(ref: str, date_formats: tuple[str, ...], time_zone: str) -> str:
     return f"COALESCE({parsed}, {iso})"
 
 
-def typed_expression(col: ColumnSpec, ref: str, mapped_type: str,
-                     date_formats: tuple[str, ...], time_zone: str = "UTC") -> str:
+def typed_expression(
+    col: ColumnSpec,
+    ref: str,
+    mapped_type: str,
+    date_formats: tuple[str, ...],
+    time_zone: str = "UTC",
+) -> str:
     """SQL turning the mapped value `ref` into the contract type; NULL when it cannot."""
     text = mapped_type == "VARCHAR"
     number = f"TRY_CAST({ref} AS DOUBLE)"
@@ -65,8 +72,10 @@ def typed_expression(col: ColumnSpec, ref: str, mapped_type: str,
         case "BOOLEAN":
             if not text:
                 return f"TRY_CAST({ref} AS BOOLEAN)"
-            return (f"CASE WHEN lower({ref}) IN ({_in_list(_TRUE_WORDS)}) THEN true "
-                    f"WHEN lower({ref}) IN ({_in_list(_FALSE_WORDS)}) THEN false END")
+            return (
+                f"CASE WHEN lower({ref}) IN ({_in_list(_TRUE_WORDS)}) THEN true "
+                f"WHEN lower({ref}) IN ({_in_list(_FALSE_WORDS)}) THEN false END"
+            )
         case "TIMESTAMP":
             if not text:
                 return f"TRY_CAST({ref} AS TIMESTAMP)"
@@ -90,26 +99,41 @@ def _column_reasons(col: ColumnSpec, date_formats: tuple[str, ...]) -> list[str]
     mapped, typed = f"struct_extract(_m, {sql_literal(col.name)})", quote_identifier(col.name)
     reasons = []
     if col.type != "VARCHAR":
-        reasons.append(f"CASE WHEN {mapped} IS NOT NULL AND {typed} IS NULL "
-                       f"THEN {sql_literal(_unreadable(col, date_formats))} END")
+        reasons.append(
+            f"CASE WHEN {mapped} IS NOT NULL AND {typed} IS NULL "
+            f"THEN {sql_literal(_unreadable(col, date_formats))} END"
+        )
     if col.required:
-        reasons.append(f"CASE WHEN {mapped} IS NULL "
-                       f"THEN {sql_literal(f'{col.name}: required value is missing')} END")
+        reasons.append(
+            f"CASE WHEN {mapped} IS NULL "
+            f"THEN {sql_literal(f'{col.name}: required value is missing')} END"
+        )
     if col.min is not None:
-        reasons.append(f"CASE WHEN {typed} < {col.min} "
-                       f"THEN {sql_literal(f'{col.name}: below the minimum {col.min}')} END")
+        reasons.append(
+            f"CASE WHEN {typed} < {col.min} "
+            f"THEN {sql_literal(f'{col.name}: below the minimum {col.min}')} END"
+        )
     if col.max is not None:
-        reasons.append(f"CASE WHEN {typed} > {col.max} "
-                       f"THEN {sql_literal(f'{col.name}: above the maximum {col.max}')} END")
+        reasons.append(
+            f"CASE WHEN {typed} > {col.max} "
+            f"THEN {sql_literal(f'{col.name}: above the maximum {col.max}')} END"
+        )
     if col.accepted:
         allowed = ", ".join(col.accepted)
-        reasons.append(f"CASE WHEN {typed} NOT IN ({_in_list(col.accepted)}) "
-                       f"THEN {sql_literal(f'{col.name}: not one of {allowed}')} END")
+        reasons.append(
+            f"CASE WHEN {typed} NOT IN ({_in_list(col.accepted)}) "
+            f"THEN {sql_literal(f'{col.name}: not one of {allowed}')} END"
+        )
     return reasons
 
 
-def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, mapped_types: dict[str, str],
-               date_formats: tuple[str, ...], time_zone: str = "UTC") -> None:
+def check_rows(
+    con: duckdb.DuckDBPyConnection,
+    spec: EntitySpec,
+    mapped_types: dict[str, str],
+    date_formats: tuple[str, ...],
+    time_zone: str = "UTC",
+) -> None:
     """Create CHECKED_TABLE from MAPPED_TABLE.
 
     Reasons: unreadable value, required value missing, out of range, not an accepted value,
@@ -122,19 +146,26 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, mapped_types: d
         typed_expression(
             c, "m." + quote_identifier(c.name), mapped_types[c.name], date_formats, time_zone
         )
-        + f" AS {quote_identifier(c.name)}" for c in spec.columns)
+        + f" AS {quote_identifier(c.name)}"
+        for c in spec.columns
+    )
     reasons = [r for c in spec.columns for r in _column_reasons(c, date_formats)]
-    reasons += [f"CASE WHEN ({check.sql}) IS NOT TRUE "
-                f"THEN {sql_literal(f'{check.name}: {check.reason}')} END" for check in spec.checks]
+    reasons += [
+        f"CASE WHEN ({check.sql}) IS NOT TRUE "
+        f"THEN {sql_literal(f'{check.name}: {check.reason}')} END"
+        for check in spec.checks
+    ]
     key = ", ".join(quote_identifier(k) for k in spec.business_key)
-    duplicate = sql_literal(f"duplicate {', '.join(spec.business_key)}: a later row of this file "
-                            "has the same key (the last one is kept)")
+    duplicate = sql_literal(
+        f"duplicate {', '.join(spec.business_key)}: a later row of this file "
+        "has the same key (the last one is kept)"
+    )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {CHECKED_TABLE} AS
         WITH typed AS (
             SELECT m._row_number, struct_pack({mapped}) AS _m, {typed} FROM {MAPPED_TABLE} m
         ), ruled AS (
-            SELECT *, list_filter([{', '.join(reasons)}], lambda r: r IS NOT NULL) AS _reasons
+            SELECT *, list_filter([{", ".join(reasons)}], lambda r: r IS NOT NULL) AS _reasons
             FROM typed
         )
         SELECT * EXCLUDE (_m), CASE WHEN len(_reasons) > 0 THEN to_json(_m) END AS _original

@@ -12,8 +12,17 @@ from orchestration.settings import CONTRACTS_DIR
 
 COLUMN_TYPES = ("VARCHAR", "INTEGER", "DOUBLE", "BOOLEAN", "DATE", "TIMESTAMP")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when available
-_COLUMN_KEYS = {"type", "required", "min", "max", "accepted", "pii", "pseudonymize", "text",
-                "description"}
+_COLUMN_KEYS = {
+    "type",
+    "required",
+    "min",
+    "max",
+    "accepted",
+    "pii",
+    "pseudonymize",
+    "text",
+    "description",
+}
 
 
 class ContractError(ValueError):
@@ -149,8 +158,9 @@ def load_contract(contracts_dir: Path = CONTRACTS_DIR) -> Contract:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            raise ContractError(f"{path}: not valid YAML{at}: "
-                                f"{getattr(exc, 'problem', None) or type(exc).__name__}") from exc
+            raise ContractError(
+                f"{path}: not valid YAML{at}: {getattr(exc, 'problem', None) or type(exc).__name__}"
+            ) from exc
         for name, spec in raw["entities"].items():
             if name in entities:
                 raise ContractError(f"{path.name}: entity {name} is already defined")

@@ -40,23 +40,30 @@ from orchestration.settings import Settings
 _TEMP_TABLES = (EXPORT_TABLE, MALFORMED_TABLE, MAPPED_TABLE, CHECKED_TABLE)
 
 
-def _validate(spec: EntitySpec, label: str, con: duckdb.DuckDBPyConnection,
-              validate_batch: BatchValidator) -> tuple[str, str]:
+def _validate(
+    spec: EntitySpec, label: str, con: duckdb.DuckDBPyConnection, validate_batch: BatchValidator
+) -> tuple[str, str]:
     """Run the batch validator on the valid rows: (ledger validation status, message)."""
-    frame = con.execute(f"SELECT {column_list([c.name for c in spec.raw_columns])} "
-                        f"FROM {CHECKED_TABLE} WHERE len(_reasons) = 0").df()
+    frame = con.execute(
+        f"SELECT {column_list([c.name for c in spec.raw_columns])} "
+        f"FROM {CHECKED_TABLE} WHERE len(_reasons) = 0"
+    ).df()
     verdict = validate_batch(spec.name, frame)
     if verdict.passed:
         return "passed", ""
     if verdict.blocking:
-        raise FileRejected(f"{label}: its {len(frame)} valid rows failed validation "
-                           f"({verdict.message}). Fix the export and drop it again; nothing "
-                           "from it was loaded.", validation="failed")
+        raise FileRejected(
+            f"{label}: its {len(frame)} valid rows failed validation "
+            f"({verdict.message}). Fix the export and drop it again; nothing "
+            "from it was loaded.",
+            validation="failed",
+        )
     return "warning", f"validation warning: {verdict.message}"
 
 
-def _store(con: duckdb.DuckDBPyConnection, spec: EntitySpec, label: str, file_hash: str,
-           seq: int) -> None:
+def _store(
+    con: duckdb.DuckDBPyConnection, spec: EntitySpec, label: str, file_hash: str, seq: int
+) -> None:
     """Insert valid rows into raw (and personal data into restricted), the rest into quarantine."""
     lineage = [file_hash, seq, utc_now()]
     lineage_cols = column_list([name for name, _ in LINEAGE_COLUMNS])
@@ -64,35 +71,63 @@ def _store(con: duckdb.DuckDBPyConnection, spec: EntitySpec, label: str, file_ha
     if spec.pii_columns:
         tables.append((pii_table(spec.name), list(pii_table_columns(spec))))
     for table, names in tables:
-        con.execute(f"INSERT INTO {table} ({column_list(names)}, {lineage_cols}) "
-                    f"SELECT {column_list(names)}, ?, _row_number, ?, ? "
-                    f"FROM {CHECKED_TABLE} WHERE len(_reasons) = 0", lineage)
-    con.execute(f"""
+        con.execute(
+            f"INSERT INTO {table} ({column_list(names)}, {lineage_cols}) "
+            f"SELECT {column_list(names)}, ?, _row_number, ?, ? "
+            f"FROM {CHECKED_TABLE} WHERE len(_reasons) = 0",
+            lineage,
+        )
+    con.execute(
+        f"""
         INSERT INTO {QUARANTINE}
         SELECT $seq, $hash, $path, $entity, _row_number, _reasons, _original, $now
         FROM {CHECKED_TABLE} WHERE len(_reasons) > 0
         UNION ALL
         SELECT $seq, $hash, $path, $entity, _row_number, [reason], original_values, $now
         FROM {MALFORMED_TABLE}
-    """, {"seq": seq, "hash": file_hash, "path": label, "entity": spec.name, "now": lineage[2]})
+    """,
+        {"seq": seq, "hash": file_hash, "path": label, "entity": spec.name, "now": lineage[2]},
+    )
 
 
-def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, spec: EntitySpec,
-          mapping: EntityMapping, fingerprint: FileFingerprint, seq: int,
-          pseudonymizer: Pseudonymizer, validate_batch: BatchValidator | None,
-          scratch: Path | None) -> tuple[FileResult, str | None]:
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    label: str,
+    spec: EntitySpec,
+    mapping: EntityMapping,
+    fingerprint: FileFingerprint,
+    seq: int,
+    pseudonymizer: Pseudonymizer,
+    validate_batch: BatchValidator | None,
+    scratch: Path | None,
+) -> tuple[FileResult, str | None]:
     """Stage, map, check, validate and store one file inside the caller's transaction."""
-    staged = stage_export(con, path, label, mapping, fingerprint,
-                          keep_raw_lines=not spec.pseudonymized_columns, scratch=scratch)
+    staged = stage_export(
+        con,
+        path,
+        label,
+        mapping,
+        fingerprint,
+        keep_raw_lines=not spec.pseudonymized_columns,
+        scratch=scratch,
+    )
     mapped = map_columns(con, spec, mapping, staged, label, pseudonymizer)
     check_rows(con, spec, mapped.types, mapping.date_formats, mapping.time_zone)
-    diagnosis = diagnose_mapped(con, spec, mapping, mapped,
-                                FileDiagnosis(label, spec.source, spec.name,
-                                              columns_found=staged.columns), strict=False)
+    diagnosis = diagnose_mapped(
+        con,
+        spec,
+        mapping,
+        mapped,
+        FileDiagnosis(label, spec.source, spec.name, columns_found=staged.columns),
+        strict=False,
+    )
     if diagnosis.errors:
-        raise FileRejected(" ".join(diagnosis.errors) + " Nothing from the file was loaded; it "
-                           "is retried when the mapping changes (`empathy check-mapping` shows "
-                           "what the mapping makes of it).")
+        raise FileRejected(
+            " ".join(diagnosis.errors) + " Nothing from the file was loaded; it "
+            "is retried when the mapping changes (`empathy check-mapping` shows "
+            "what the mapping makes of it)."
+        )
     validation, notes = None, []
     if validate_batch is not None:
         validation, note = _validate(spec, label, con, validate_batch)
@@ -100,17 +135,24 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, label: str, spec: EntitySp
     _store(con, spec, label, fingerprint.sha256, seq)
     valid, invalid = con.execute(
         f"SELECT count(*) FILTER (len(_reasons) = 0), count(*) FILTER (len(_reasons) > 0) "
-        f"FROM {CHECKED_TABLE}").fetchone()
+        f"FROM {CHECKED_TABLE}"
+    ).fetchone()
     quarantined = invalid + staged.malformed
     notes += [w.removeprefix(f"{label}: ") for w in diagnosis.warnings]
     if quarantined and diagnosis.quarantine_reasons:
         notes.append("top quarantine reason: " + diagnosis.quarantine_reasons[0][0])
     result = FileResult(
-        path=label, source=spec.source, entity=spec.name, file_hash=fingerprint.sha256,
-        status="loaded", rows_read=valid + quarantined, rows_loaded=valid,
+        path=label,
+        source=spec.source,
+        entity=spec.name,
+        file_hash=fingerprint.sha256,
+        status="loaded",
+        rows_read=valid + quarantined,
+        rows_loaded=valid,
         rows_quarantined=quarantined,
         message="; ".join([f"{valid} rows loaded, {quarantined} quarantined", *notes]),
-        ignored_columns=mapped.ignored, ledger_seq=seq,
+        ignored_columns=mapped.ignored,
+        ledger_seq=seq,
     )
     return result, validation
 
@@ -122,14 +164,22 @@ def _unreadable_file_problem(path: Path, landing_dir: Path, label: str) -> str |
             with path.open("rb") as handle:
                 handle.read(1)
         except OSError as exc:
-            problem = (f"{label}: the file cannot be read ({exc.strerror or type(exc).__name__}). "
-                       "Make it readable by the user running the pipeline (e.g. `chmod a+r`); "
-                       "it is loaded on the next run.")
+            problem = (
+                f"{label}: the file cannot be read ({exc.strerror or type(exc).__name__}). "
+                "Make it readable by the user running the pipeline (e.g. `chmod a+r`); "
+                "it is loaded on the next run."
+            )
     return problem
 
 
-def _reject_unreadable(con: duckdb.DuckDBPyConnection, path: Path, label: str, spec: EntitySpec,
-                       mapping: EntityMapping, problem: str) -> FileResult:
+def _reject_unreadable(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    label: str,
+    spec: EntitySpec,
+    mapping: EntityMapping,
+    problem: str,
+) -> FileResult:
     """One rejected ledger row for a file whose bytes were not read (once per state of it)."""
     try:
         facts = path.lstat()
@@ -142,8 +192,9 @@ def _reject_unreadable(con: duckdb.DuckDBPyConnection, path: Path, label: str, s
         status, seq, _, message = earlier
         return FileResult(**base, status=status, message=message, ledger_seq=seq, recorded=False)
     result = FileResult(**base, status="rejected", message=problem, ledger_seq=next_seq(con))
-    record_file(con, result, validation=None, started_at=utc_now(), size=0,
-                mapping_hash=mapping.fingerprint)
+    record_file(
+        con, result, validation=None, started_at=utc_now(), size=0, mapping_hash=mapping.fingerprint
+    )
     return result
 
 
@@ -169,44 +220,79 @@ def ingest_file(
         try:
             fingerprint = fingerprint_file(path)
         except OSError as exc:
-            problem = (f"{label}: reading the file failed ({exc.strerror or type(exc).__name__}); "
-                       "check the disk and the file, it is tried again when it changes.")
+            problem = (
+                f"{label}: reading the file failed ({exc.strerror or type(exc).__name__}); "
+                "check the disk and the file, it is tried again when it changes."
+            )
     if problem is not None:
         return _reject_unreadable(con, path, label, spec, mapping, problem)
-    base = {"path": label, "source": spec.source, "entity": spec.name,
-            "file_hash": fingerprint.sha256}
+    base = {
+        "path": label,
+        "source": spec.source,
+        "entity": spec.name,
+        "file_hash": fingerprint.sha256,
+    }
     ledger_args = {"size": fingerprint.size, "mapping_hash": mapping.fingerprint}
     earlier = earlier_outcome(con, fingerprint.sha256, spec.name, label, mapping.fingerprint)
     if earlier is not None:
         status, seq, earlier_path, message = earlier
         if earlier_path == label and status == "rejected":
-            return FileResult(**base, status=status, message=message, ledger_seq=seq,
-                              recorded=False)
+            return FileResult(
+                **base, status=status, message=message, ledger_seq=seq, recorded=False
+            )
         if earlier_path == label:
-            return FileResult(**base, status="skipped", ledger_seq=seq, recorded=False,
-                              message=f"already ingested (ledger seq {seq})")
-        result = FileResult(**base, status="skipped", ledger_seq=next_seq(con),
-                            message=f"same content as {earlier_path} (ledger seq {seq}); "
-                                    "nothing new to load")
+            return FileResult(
+                **base,
+                status="skipped",
+                ledger_seq=seq,
+                recorded=False,
+                message=f"already ingested (ledger seq {seq})",
+            )
+        result = FileResult(
+            **base,
+            status="skipped",
+            ledger_seq=next_seq(con),
+            message=f"same content as {earlier_path} (ledger seq {seq}); nothing new to load",
+        )
         record_file(con, result, validation=None, started_at=utc_now(), **ledger_args)
         return result
     seq, started = next_seq(con), utc_now()
     con.begin()
     try:
-        result, validation = _load(con, path, label, spec, mapping, fingerprint, seq,
-                                   pseudonymizer, validate_batch, scratch)
+        result, validation = _load(
+            con,
+            path,
+            label,
+            spec,
+            mapping,
+            fingerprint,
+            seq,
+            pseudonymizer,
+            validate_batch,
+            scratch,
+        )
         record_file(con, result, validation=validation, started_at=started, **ledger_args)
         con.commit()
     except Exception as exc:  # every per-file failure becomes a ledger row
         con.rollback()
         if is_transient(exc):
             raise
-        message = str(exc) if isinstance(exc, FileRejected) else (
-            f"{label}: could not be loaded ({type(exc).__name__}: {redact(exc)}); nothing from "
-            "it was loaded. Fix the file (or its mapping) and drop it again.")
+        message = (
+            str(exc)
+            if isinstance(exc, FileRejected)
+            else (
+                f"{label}: could not be loaded ({type(exc).__name__}: {redact(exc)}); nothing from "
+                "it was loaded. Fix the file (or its mapping) and drop it again."
+            )
+        )
         result = FileResult(**base, status="rejected", message=message, ledger_seq=seq)
-        record_file(con, result, validation=getattr(exc, "validation", None),
-                    started_at=started, **ledger_args)
+        record_file(
+            con,
+            result,
+            validation=getattr(exc, "validation", None),
+            started_at=started,
+            **ledger_args,
+        )
     for table in _TEMP_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {table}")
     return result
@@ -235,8 +321,16 @@ def ingest_source(
     clean_scratch(scratch)
     restrict_file_access(con, [settings.landing_dir, scratch, settings.build_db.parent])
     return [
-        ingest_file(con, path, settings.landing_dir, contract.entities[m.entity], m,
-                    pseudonymizer, validate_batch, scratch)
+        ingest_file(
+            con,
+            path,
+            settings.landing_dir,
+            contract.entities[m.entity],
+            m,
+            pseudonymizer,
+            validate_batch,
+            scratch,
+        )
         for m in mappings
         for path in m.matching_files(settings.landing_dir)
     ]

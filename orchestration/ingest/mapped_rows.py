@@ -49,8 +49,9 @@ class MappedColumns:
     ignored: tuple[str, ...]  # export columns that no mapping uses
 
 
-def _missing_required(label: str, mapping: EntityMapping, column: str, problem: str,
-                      staged: StagedExport) -> FileRejected:
+def _missing_required(
+    label: str, mapping: EntityMapping, column: str, problem: str, staged: StagedExport
+) -> FileRejected:
     found = ", ".join(f'"{c}"' for c in staged.columns)
     hint = ""
     if len(staged.columns) == 1 and re.search(r"[;\t|,]", staged.columns[0]):
@@ -63,8 +64,12 @@ def _missing_required(label: str, mapping: EntityMapping, column: str, problem: 
 
 
 def _expression(
-    con: duckdb.DuckDBPyConnection, col: ColumnSpec, source: ColumnSource | None,
-    staged: StagedExport, label: str, mapping: EntityMapping,
+    con: duckdb.DuckDBPyConnection,
+    col: ColumnSpec,
+    source: ColumnSource | None,
+    staged: StagedExport,
+    label: str,
+    mapping: EntityMapping,
 ) -> tuple[str | None, str]:
     """(SQL over the export, its DuckDB type), or (None, type) when this file cannot produce it."""
     if source is None:
@@ -73,29 +78,40 @@ def _expression(
         if source.export in staged.columns:
             return quote_identifier(source.export), "VARCHAR"
         if col.required:
-            raise _missing_required(label, mapping, col.name,
-                                    f'is mapped to export column "{source.export}", which is not '
-                                    "in this file", staged)
+            raise _missing_required(
+                label,
+                mapping,
+                col.name,
+                f'is mapped to export column "{source.export}", which is not in this file',
+                staged,
+            )
         return None, col.type
     sql = f"({source.sql})"
     try:
         described = con.execute(f"DESCRIBE SELECT {sql} AS v FROM {EXPORT_TABLE}").fetchone()
     except duckdb.BinderException as exc:
         if col.required:
-            raise _missing_required(label, mapping, col.name,
-                                    f"is mapped to an expression this file cannot answer "
-                                    f"({redact(exc)})", staged) from exc
+            raise _missing_required(
+                label,
+                mapping,
+                col.name,
+                f"is mapped to an expression this file cannot answer ({redact(exc)})",
+                staged,
+            ) from exc
         return None, col.type
     except duckdb.Error as exc:
-        raise FileRejected(f"{label}: the expression for `{col.name}` in {mapping.mapping_file} "
-                           f"is not valid DuckDB SQL ({redact(exc)}).") from exc
+        raise FileRejected(
+            f"{label}: the expression for `{col.name}` in {mapping.mapping_file} "
+            f"is not valid DuckDB SQL ({redact(exc)})."
+        ) from exc
     return sql, described[1]
 
 
 def translated(sql: str, values: tuple[tuple[str, str], ...]) -> str:
     """`sql` with the mapping's `values:` applied (matched ignoring case and outer spaces)."""
-    cases = " ".join(f"WHEN {sql_literal(k.strip().lower())} THEN {sql_literal(v)}"
-                     for k, v in values)
+    cases = " ".join(
+        f"WHEN {sql_literal(k.strip().lower())} THEN {sql_literal(v)}" for k, v in values
+    )
     return f"(CASE lower(trim({sql})) {cases} ELSE {sql} END)"
 
 
@@ -129,8 +145,10 @@ def map_columns(
             sql = f"NULLIF(trim({sql}), '')"
         source = sources[col.name]
         if source.values:
-            sql, typ = translated(sql if typ == "VARCHAR" else f"CAST({sql} AS VARCHAR)",
-                                  source.values), "VARCHAR"
+            sql, typ = (
+                translated(sql if typ == "VARCHAR" else f"CAST({sql} AS VARCHAR)", source.values),
+                "VARCHAR",
+            )
         if col.text:
             sql, typ = f"{MASK_FUNCTION}(CAST({sql} AS VARCHAR))", "VARCHAR"
         if col.pseudonymize:
@@ -140,12 +158,16 @@ def map_columns(
         selects.append(f"{sql} AS {quote_identifier(col.name)}")
         types[col.name] = typ
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {MAPPED_TABLE} AS "
-                    f"SELECT _row_number, {', '.join(selects)} FROM {EXPORT_TABLE}", params)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {MAPPED_TABLE} AS "
+            f"SELECT _row_number, {', '.join(selects)} FROM {EXPORT_TABLE}",
+            params,
+        )
     except duckdb.Error as exc:
-        raise FileRejected(f"{label}: a mapping expression in {mapping.mapping_file} failed on "
-                           f"this file ({redact(exc)}). Fix the expression, then drop the file "
-                           "again.") from exc
+        raise FileRejected(
+            f"{label}: a mapping expression in {mapping.mapping_file} failed on "
+            f"this file ({redact(exc)}). Fix the expression, then drop the file "
+            "again."
+        ) from exc
     ignored = tuple(c for c in staged.columns if not _uses(list(sources.values()), c))
     return MappedColumns(types=types, missing_optional=tuple(missing), ignored=ignored)
-

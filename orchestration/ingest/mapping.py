@@ -29,9 +29,18 @@ ENCODINGS = {
     "utf16": ("utf-16", "utf-16"),
 }
 FORMATS = ("csv", "jsonl")
-_ENTITY_KEYS = {"files", "format", "delimiter", "quote", "escape", "encoding", "date_formats",
-                "time_zone",
-                "columns", "description"}
+_ENTITY_KEYS = {
+    "files",
+    "format",
+    "delimiter",
+    "quote",
+    "escape",
+    "encoding",
+    "date_formats",
+    "time_zone",
+    "columns",
+    "description",
+}
 
 
 def _is_time_zone(name: object) -> bool:
@@ -92,8 +101,12 @@ class EntityMapping:
 
     def matching_files(self, landing_dir: Path) -> list[Path]:
         """Files (and links, dangling ones too) matched by `files:`, oldest first, then by path."""
-        found = {p for pattern in self.files for p in landing_dir.glob(pattern)
-                 if p.is_file() or p.is_symlink()}
+        found = {
+            p
+            for pattern in self.files
+            for p in landing_dir.glob(pattern)
+            if p.is_file() or p.is_symlink()
+        }
         return sorted(found, key=lambda p: (p.lstat().st_mtime_ns, str(p)))
 
 
@@ -110,20 +123,31 @@ def _fail(where: str, problem: str) -> MappingError:
 
 
 def _value_map(where: str, name: str, raw: object) -> tuple[tuple[str, str], ...]:
-    if not isinstance(raw, dict) or not raw or not all(
-        isinstance(k, str | int | float | bool) and isinstance(v, str | int | float | bool)
-        for k, v in raw.items()
+    if (
+        not isinstance(raw, dict)
+        or not raw
+        or not all(
+            isinstance(k, str | int | float | bool) and isinstance(v, str | int | float | bool)
+            for k, v in raw.items()
+        )
     ):
-        raise _fail(where, f"column `{name}`: `values:` must map export values to contract "
-                           "values, e.g. {Internet: web, \"Customer Care Call\": phone}")
+        raise _fail(
+            where,
+            f"column `{name}`: `values:` must map export values to contract "
+            'values, e.g. {Internet: web, "Customer Care Call": phone}',
+        )
     return tuple((str(k), str(v)) for k, v in raw.items())
 
 
 def _column_source(where: str, name: str, value: object) -> ColumnSource:
     if isinstance(value, str) and value:
         return ColumnSource(export=value)
-    if isinstance(value, dict) and set(value) in ({"sql"}, {"sql", "values"},
-                                                  {"export"}, {"export", "values"}):
+    if isinstance(value, dict) and set(value) in (
+        {"sql"},
+        {"sql", "values"},
+        {"export"},
+        {"export", "values"},
+    ):
         values = _value_map(where, name, value["values"]) if "values" in value else ()
         if "export" in value:
             if not isinstance(value["export"], str) or not value["export"]:
@@ -133,11 +157,17 @@ def _column_source(where: str, name: str, value: object) -> ColumnSource:
             raise _fail(where, f"column `{name}`: `sql:` must be a SQL expression (text)")
         problem = expression_problem(value["sql"])
         if problem:
-            raise _fail(where, f"column `{name}`: the `sql:` value must be one expression over "
-                               f"the export's columns, but {problem}")
+            raise _fail(
+                where,
+                f"column `{name}`: the `sql:` value must be one expression over "
+                f"the export's columns, but {problem}",
+            )
         return ColumnSource(sql=value["sql"], values=values)
-    raise _fail(where, f"column `{name}` must be an export column name, {{sql: \"...\"}} or "
-                       "{export: \"Column\", values: {\"Export value\": contract_value}}")
+    raise _fail(
+        where,
+        f'column `{name}` must be an export column name, {{sql: "..."}} or '
+        '{export: "Column", values: {"Export value": contract_value}}',
+    )
 
 
 def _entity_mapping(path: Path, source: str, spec: EntitySpec, raw: object) -> EntityMapping:
@@ -161,26 +191,35 @@ def _entity_mapping(path: Path, source: str, spec: EntitySpec, raw: object) -> E
         raise _fail(where, "JSON lines files must be utf-8; convert the file or export as CSV")
     date_formats = raw.get("date_formats", [])
     if not isinstance(date_formats, list) or not all(isinstance(f, str) for f in date_formats):
-        raise _fail(where, "`date_formats:` must be a list of strptime formats like \"%d/%m/%Y\"")
+        raise _fail(where, '`date_formats:` must be a list of strptime formats like "%d/%m/%Y"')
     time_zone = raw.get("time_zone", "UTC")
     if not _is_time_zone(time_zone):
-        raise _fail(where, f"`time_zone: {time_zone}` is not a time zone; use an IANA name like "
-                           "\"Europe/London\" or \"America/New_York\" (default UTC)")
+        raise _fail(
+            where,
+            f"`time_zone: {time_zone}` is not a time zone; use an IANA name like "
+            '"Europe/London" or "America/New_York" (default UTC)',
+        )
     columns = raw.get("columns")
     if not isinstance(columns, dict) or not columns:
         raise _fail(where, "`columns:` must map canonical columns to export columns")
     known = {c.name for c in spec.columns}
     unknown_cols = sorted(set(columns) - known)
     if unknown_cols:
-        raise _fail(where, f"unknown canonical column(s) {unknown_cols}; "
-                           f"contracts/{source}.yml lists: {sorted(known)}")
+        raise _fail(
+            where,
+            f"unknown canonical column(s) {unknown_cols}; "
+            f"contracts/{source}.yml lists: {sorted(known)}",
+        )
     missing = [c.name for c in spec.columns if c.required and c.name not in columns]
     if missing:
-        raise _fail(where, f"required column(s) {missing} are not mapped; map each to an export "
-                           "column, or to {sql: \"...\"} (a constant is fine)")
+        raise _fail(
+            where,
+            f"required column(s) {missing} are not mapped; map each to an export "
+            'column, or to {sql: "..."} (a constant is fine)',
+        )
     for option in ("delimiter", "quote", "escape"):
         if option in raw and not (isinstance(raw[option], str) and len(raw[option]) == 1):
-            raise _fail(where, f"`{option}:` must be a single character, e.g. \";\" or \"\\t\"")
+            raise _fail(where, f'`{option}:` must be a single character, e.g. ";" or "\\t"')
     return EntityMapping(
         source=source,
         entity=spec.name,
@@ -193,8 +232,9 @@ def _entity_mapping(path: Path, source: str, spec: EntitySpec, raw: object) -> E
         encoding=encoding,
         date_formats=tuple(date_formats),
         time_zone=time_zone,
-        columns=tuple((name, _column_source(where, name, value))
-                      for name, value in columns.items()),
+        columns=tuple(
+            (name, _column_source(where, name, value)) for name, value in columns.items()
+        ),
     )
 
 
@@ -215,5 +255,6 @@ def load_source_mapping(mappings_dir: Path, source: str, contract: Contract) -> 
     unknown = sorted(set(raw["entities"]) - set(specs))
     if unknown:
         raise _fail(str(path), f"unknown entities {unknown}; {source} has {sorted(specs)}")
-    return [_entity_mapping(path, source, specs[name], spec)
-            for name, spec in raw["entities"].items()]
+    return [
+        _entity_mapping(path, source, specs[name], spec) for name, spec in raw["entities"].items()
+    ]

@@ -32,8 +32,10 @@ _HEADER_BYTES = 1 << 20
 # Longest CSV row read (DuckDB's `max_line_size`; its default is 2 MB). Longer rows are
 # quarantined with a reason saying so.
 MAX_LINE_BYTES = 32 << 20
-_NUL_REASON = ("row contains NUL bytes (\\0), which a text export never has: the file is damaged "
-               "here; export it again or remove the NUL characters")
+_NUL_REASON = (
+    "row contains NUL bytes (\\0), which a text export never has: the file is damaged "
+    "here; export it again or remove the NUL characters"
+)
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,19 @@ def _header(path: Path, label: str, mapping: EntityMapping) -> tuple[str, ...]:
         raise _encoding_fix(label, mapping, "the header") from exc
     escape = mapping.escape if mapping.escape not in (None, mapping.quote) else None
     # Universal newlines: the header row may end in LF, CRLF or a lone CR.
-    reader = csv.reader(io.StringIO(text, newline=None), delimiter=mapping.delimiter,
-                        quotechar=mapping.quote, escapechar=escape, doublequote=escape is None)
+    reader = csv.reader(
+        io.StringIO(text, newline=None),
+        delimiter=mapping.delimiter,
+        quotechar=mapping.quote,
+        escapechar=escape,
+        doublequote=escape is None,
+    )
     raw = next(reader, [])
     if not any(name.strip() for name in raw):
-        raise FileRejected(f"{label}: the file has no header row. Export it again with column "
-                           "names in the first row.")
+        raise FileRejected(
+            f"{label}: the file has no header row. Export it again with column "
+            "names in the first row."
+        )
     names: list[str] = []
     for position, name in enumerate(raw, start=1):
         name = name.strip() or f"column{position}"
@@ -79,7 +88,7 @@ def _header(path: Path, label: str, mapping: EntityMapping) -> tuple[str, ...]:
     return tuple(names)
 
 
-_DELIMITERS = {",": "\",\"", ";": "\";\"", "\t": "\"\\t\" (tab)", "|": "\"|\""}
+_DELIMITERS = {",": '","', ";": '";"', "\t": '"\\t" (tab)', "|": '"|"'}
 
 
 def _reject_one_column(path: Path, label: str, mapping: EntityMapping, name: str) -> None:
@@ -88,15 +97,18 @@ def _reject_one_column(path: Path, label: str, mapping: EntityMapping, name: str
         head = handle.read(_HEADER_BYTES)
     text = codecs.getincrementaldecoder(mapping.python_codec)().decode(head, final=False)
     line = next(iter(io.StringIO(text, newline=None)), "")
-    counts = {d: len(next(csv.reader([line], delimiter=d, quotechar=mapping.quote), []))
-              for d in _DELIMITERS if d != mapping.delimiter}
+    counts = {
+        d: len(next(csv.reader([line], delimiter=d, quotechar=mapping.quote), []))
+        for d in _DELIMITERS
+        if d != mapping.delimiter
+    }
     best = max(counts, key=lambda d: counts[d]) if counts else None
     if best is None or counts[best] < 2:
         return
     shown = name if len(name) <= 60 else name[:57] + "..."
     current = _DELIMITERS.get(mapping.delimiter, repr(mapping.delimiter))
     raise FileRejected(
-        f"{label}: with delimiter {current} the file parses to ONE column (\"{shown}\"); with "
+        f'{label}: with delimiter {current} the file parses to ONE column ("{shown}"); with '
         f"delimiter {_DELIMITERS[best]} its header has {counts[best]} columns. Set `delimiter: "
         f"{_DELIMITERS[best].split(' ')[0]}` for `{mapping.entity}` in {mapping.mapping_file}; "
         "the file is retried on the next run."
@@ -123,8 +135,14 @@ def _number_rows(con: duckdb.DuckDBPyConnection, label: str, bad_rows: str) -> N
     """)
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping: EntityMapping,
-               fingerprint: FileFingerprint, keep_raw_lines: bool) -> StagedExport:
+def _stage_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    label: str,
+    mapping: EntityMapping,
+    fingerprint: FileFingerprint,
+    keep_raw_lines: bool,
+) -> StagedExport:
     names = _header(path, label, mapping)
     if len(names) == 1:
         _reject_one_column(path, label, mapping, names[0])
@@ -181,8 +199,10 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping: 
 
 
 def _too_long_reason() -> str:
-    return (f"row is longer than the {MAX_LINE_BYTES >> 20} MiB limit for one row: shorten the "
-            "long text in the export (or split the file); see docs/reliability.md")
+    return (
+        f"row is longer than the {MAX_LINE_BYTES >> 20} MiB limit for one row: shorten the "
+        "long text in the export (or split the file); see docs/reliability.md"
+    )
 
 
 def _quarantine_nul_rows(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> int:
@@ -217,21 +237,32 @@ def _nested_reason(mapping: EntityMapping) -> str:
         f" || ') where one value is expected' END"
         for k in scalar_keys
     )
-    return (f"nullif(concat_ws('; ', {parts}), '') || ': map a field inside it with "
-            "{sql: \"...\"} in the mapping, or fix the export'")
+    return (
+        f"nullif(concat_ws('; ', {parts}), '') || ': map a field inside it with "
+        '{sql: "..."} in the mapping, or fix the export\''
+    )
 
 
-def _stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping: EntityMapping,
-                 fingerprint: FileFingerprint) -> StagedExport:
+def _stage_jsonl(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    label: str,
+    mapping: EntityMapping,
+    fingerprint: FileFingerprint,
+) -> StagedExport:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {_PARSED} AS
         SELECT row_number() OVER () AS _ordinal, json
         FROM read_json_objects({sql_literal(str(path))}, format = 'newline_delimited',
                                ignore_errors = true, maximum_object_size = {MAX_LINE_BYTES})
     """)
-    bad = [n for (n,) in con.execute(
-        f"SELECT _ordinal FROM {_PARSED} WHERE json IS NULL OR json_type(json) <> 'OBJECT' "
-        "ORDER BY _ordinal").fetchall()]
+    bad = [
+        n
+        for (n,) in con.execute(
+            f"SELECT _ordinal FROM {_PARSED} WHERE json IS NULL OR json_type(json) <> 'OBJECT' "
+            "ORDER BY _ordinal"
+        ).fetchall()
+    ]
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ingest_nested AS
         SELECT _ordinal, {_nested_reason(mapping)} AS reason FROM {_PARSED}
@@ -243,10 +274,13 @@ def _stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping
             f"{label}: the file is cut off: its last record ({total}) is incomplete JSON. "
             "Export it again and replace the file; nothing from it was loaded."
         )
-    keys = tuple(k for (k,) in con.execute(f"""
+    keys = tuple(
+        k
+        for (k,) in con.execute(f"""
         SELECT k FROM (SELECT _ordinal, unnest(json_keys(json)) AS k FROM {_PARSED}
                        WHERE json_type(json) = 'OBJECT')
-        GROUP BY k ORDER BY min(_ordinal), k""").fetchall())
+        GROUP BY k ORDER BY min(_ordinal), k""").fetchall()
+    )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {MALFORMED_TABLE} AS
         SELECT _ordinal AS _row_number,
@@ -259,7 +293,7 @@ def _stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path, label: str, mapping
     extract = ", ".join(f"json ->> {_json_path(k)} AS {quote_identifier(k)}" for k in keys)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {_PARSED} AS
-        SELECT row_number() OVER (ORDER BY _ordinal) AS _ordinal{', ' + extract if extract else ''}
+        SELECT row_number() OVER (ORDER BY _ordinal) AS _ordinal{", " + extract if extract else ""}
         FROM {_PARSED} WHERE json_type(json) = 'OBJECT'
           AND _ordinal NOT IN (SELECT _ordinal FROM _ingest_nested) ORDER BY _ordinal
     """)
@@ -297,5 +331,7 @@ def stage_export(
         with readable_copy(path, fingerprint.line_endings, eight_bit, scratch) as readable:
             return _stage_csv(con, readable, label, mapping, fingerprint, keep_raw_lines)
     except duckdb.Error as exc:
-        raise FileRejected(f"{label}: the file cannot be read as {mapping.format} with the "
-                           f"settings in {mapping.mapping_file} ({redact(exc)}).") from exc
+        raise FileRejected(
+            f"{label}: the file cannot be read as {mapping.format} with the "
+            f"settings in {mapping.mapping_file} ({redact(exc)})."
+        ) from exc

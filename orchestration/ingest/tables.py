@@ -70,8 +70,9 @@ def pii_table_columns(spec: EntitySpec) -> tuple[str, ...]:
     return spec.business_key + tuple(c.name for c in spec.pii_columns)
 
 
-def _ensure_table(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]],
-                  existing: set[str]) -> None:
+def _ensure_table(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]], existing: set[str]
+) -> None:
     """Create `table`, or add the columns it lacks (a column added to the contract later)."""
     if not existing:
         body = ", ".join(f"{quote_identifier(col)} {typ}" for col, typ in columns)
@@ -92,8 +93,10 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract | None = No
     con.execute(_QUARANTINE_DDL)
     existing: dict[str, set[str]] = {}
     for table, column in con.execute(
-            "SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema IN (?, ?)", [RAW_SCHEMA, RESTRICTED_SCHEMA]).fetchall():
+        "SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema IN (?, ?)",
+        [RAW_SCHEMA, RESTRICTED_SCHEMA],
+    ).fetchall():
         existing.setdefault(table, set()).add(column)
     for spec in contract.entities.values():
         raw_cols = [(c.name, c.type) for c in spec.raw_columns]

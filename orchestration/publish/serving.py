@@ -192,8 +192,7 @@ def _served_fingerprint(settings: Settings) -> tuple[int, str | None] | None:
         if not has_column:
             return None
         return con.execute(
-            "SELECT version, content_fingerprint FROM publication_log "
-            "ORDER BY version DESC LIMIT 1"
+            "SELECT version, content_fingerprint FROM publication_log ORDER BY version DESC LIMIT 1"
         ).fetchone()
 
 
@@ -298,13 +297,15 @@ def _build(settings: Settings, target: Path, version: int, publication: Publicat
         con.execute(f"ATTACH {_sql_path(target)} AS serving (STORAGE_VERSION '{storage_version}')")
         tables = _copy_marts(con)
         if publication.mart_fingerprints is not None:
-            changed = compare(publication.mart_fingerprints,
-                              mart_fingerprints(con, "serving", MARTS_SCHEMA))
+            changed = compare(
+                publication.mart_fingerprints, mart_fingerprints(con, "serving", MARTS_SCHEMA)
+            )
             if changed:
                 raise MartsChanged(
                     "Publication refused: these marts changed after this run's gate checked "
                     f"them (another run rebuilt them?): {', '.join(changed)}. The serving file "
-                    "was left as it was; the next run rebuilds, checks and publishes them.")
+                    "was left as it was; the next run rebuilds, checks and publishes them."
+                )
         _copy_sources(con, publication.ledger_seq)
         _write_log(con, history, version, storage_version, tables, publication)
         con.execute("CHECKPOINT serving")
