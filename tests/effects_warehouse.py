@@ -13,19 +13,17 @@ most planted effects are, honestly, not distinguishable from noise.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
+from dbt_kit import run_dbt
 from filelock import FileLock
 
-from orchestration.defs.dbt_models import dbt_executable
 from orchestration.demo.generator import DemoSize, generate
 from orchestration.ingest import ingest_source, load_contract
-from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.settings import Settings
 from orchestration.text.enrichment import run_enrichment
 
 EFFECTS_SEED = 42
@@ -73,24 +71,7 @@ def build_warehouse(root: Path, effects: frozenset[str] | None, seed: int = EFFE
             for source in load_contract().sources:
                 ingest_source(con, settings, source)
             run_enrichment(con)
-    build = subprocess.run(
-        [
-            dbt_executable(),
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-    )
-    assert build.returncode == 0, build.stdout[-4000:]
+    run_dbt(root / "build.duckdb", "build")
 
 
 def shared_warehouse(

@@ -11,15 +11,13 @@ here the real models run on a copy of the demo warehouse whose KPI values are al
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import subprocess
 
 import duckdb
 import pytest
+from dbt_kit import run_dbt
 from effects_warehouse import Warehouse
 
-from orchestration.defs.dbt_models import dbt_executable
 from orchestration.settings import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.slow
@@ -81,26 +79,7 @@ def altered(planted: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> dic
             [months[-1]],
         )
         movers_before = dict(_contributions(con, months[-1]))
-    run = subprocess.run(
-        [
-            dbt_executable(),
-            "run",
-            "--select",
-            *INDEX_MODELS,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env={**os.environ, "EMPATHY_BUILD_DB": str(db)},
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stdout[-4000:]
+    run_dbt(db, "run", "--select", *INDEX_MODELS)
     with duckdb.connect(str(db), read_only=True) as con:
         after = _indices(con)
         movers = _contributions(con, months[-1])

@@ -9,17 +9,15 @@ upstream models only: no whole-pipeline run.
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
+from dbt_kit import run_dbt
 
-from orchestration.defs.dbt_models import dbt_executable
 from orchestration.demo.generator import DemoSize, generate
 from orchestration.ingest import ingest_source, load_contract
-from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.settings import Settings
 from orchestration.text.enrichment import run_enrichment
 
 pytestmark = pytest.mark.slow
@@ -29,25 +27,7 @@ FACT = "marts.fct_journey_touchpoints"
 
 
 def _dbt(root: Path, *args: str) -> None:
-    run = subprocess.run(
-        [
-            dbt_executable(),
-            "run",
-            *args,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env={**os.environ, "EMPATHY_BUILD_DB": str(root / "build.duckdb")},
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stdout[-4000:]
+    run_dbt(root / "build.duckdb", "run", *args)
 
 
 def _ingest(settings: Settings) -> None:

@@ -9,18 +9,16 @@ Skipped when ../shared/realdata is absent.
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import subprocess
 from collections import Counter
 
 import duckdb
 import pytest
 from conftest import REALDATA_DIR
+from dbt_kit import run_dbt
 from ingest_kit import ingest_all
 
-from orchestration.defs.dbt_models import dbt_executable
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings
+from orchestration.settings import PROJECT_ROOT, Settings
 from orchestration.text.enrichment import run_enrichment
 
 RELATIVE = "crm/cdnow_transactions.csv"
@@ -55,16 +53,9 @@ def test_cdnow_purchase_histories_are_journeys(monkeypatch: pytest.MonkeyPatch) 
     ingest_all(settings)
     with duckdb.connect(str(settings.build_db)) as con:
         run_enrichment(con)  # no texts: the enrichment tables exist, empty
-    build = subprocess.run(
-        [dbt_executable(), "build",
-         "--select", "+fct_journey_paths", "+fct_journey_friction_points",
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(settings.build_db.parent / "target"),
-         "--log-path", str(settings.build_db.parent / "logs")],
-        env={**os.environ, "EMPATHY_BUILD_DB": str(settings.build_db)},
-        capture_output=True, text=True,
-    )  # fmt: skip
-    assert build.returncode == 0, build.stdout[-4000:]
+    run_dbt(
+        settings.build_db, "build", "--select", "+fct_journey_paths", "+fct_journey_friction_points"
+    )
 
     orders, paths = _expected_paths()
     with duckdb.connect(str(settings.build_db), read_only=True) as con:

@@ -11,20 +11,18 @@ marts and their parents (a few seconds), not the whole pipeline.
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
+from dbt_kit import run_dbt
 from effects_warehouse import Warehouse
 from people_attacker import attack, hr_tables, published_cells
 
-from orchestration.defs.dbt_models import dbt_executable
 from orchestration.ingest import ingest_source
 from orchestration.quality.suites import load_suites
-from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.settings import Settings
 
 PEOPLE_MARTS = {
     "fct_people_pulse",
@@ -157,26 +155,7 @@ def tempting(tmp_path_factory: pytest.TempPathFactory) -> Path:
             results = ingest_source(con, settings, "hr")
     assert all(r.status == "loaded" for r in results), [r.message for r in results]
     selection = " ".join(f"+{m}" for m in sorted(PEOPLE_MARTS))
-    build = subprocess.run(
-        [
-            dbt_executable(),
-            "build",
-            "--select",
-            selection,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-    )
-    assert build.returncode == 0, build.stdout[-4000:]
+    run_dbt(root / "build.duckdb", "build", "--select", selection)
     return root / "build.duckdb"
 
 

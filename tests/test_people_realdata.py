@@ -8,19 +8,17 @@ Expected figures are computed here from the file with the csv module. Skipped wi
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import subprocess
 from collections import defaultdict
 
 import duckdb
 import pytest
 from conftest import REALDATA_DIR
+from dbt_kit import run_dbt
 from people_attacker import attack, published_cells
 
-from orchestration.defs.dbt_models import dbt_executable
 from orchestration.ingest import ingest_source
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings
+from orchestration.settings import PROJECT_ROOT, Settings
 
 RELATIVE = "hr/ibm_hr_employee_attrition.csv"
 
@@ -55,26 +53,12 @@ def ibm(tmp_path_factory: pytest.TempPathFactory) -> tuple[duckdb.DuckDBPyConnec
         settings = Settings.from_env()
         with duckdb.connect(str(settings.build_db)) as con:
             ingest_source(con, settings, "hr")
-    build = subprocess.run(
-        [
-            dbt_executable(),
-            "build",
-            "--select",
-            "+fct_people_pulse +fct_people_attrition +fct_people_empathy +fct_people_initiatives",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
+    run_dbt(
+        root / "build.duckdb",
+        "build",
+        "--select",
+        "+fct_people_pulse +fct_people_attrition +fct_people_empathy +fct_people_initiatives",
     )
-    assert build.returncode == 0, build.stdout[-4000:]
     with (REALDATA_DIR / RELATIVE).open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     con = duckdb.connect(str(root / "build.duckdb"), read_only=True)

@@ -4,14 +4,11 @@ the text scorer's own."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import duckdb
 import pytest
 import yaml
+from dbt_kit import run_dbt
 
-from orchestration.defs.dbt_models import dbt_executable
 from orchestration.ingest import ensure_tables
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings
 from orchestration.text.enrichment import run_enrichment
@@ -40,26 +37,13 @@ def test_a_comment_blanked_in_a_later_export_has_no_text(
         _add_responses(con, 2, [("s1", None), ("s2", "Great service, thank you!")])
         _add_responses(con, 3, [("s3", "   ")])
         run_enrichment(con)
-    build = subprocess.run(
-        [
-            dbt_executable(),
-            "run",
-            "--select",
-            "stg_enrichment__text_occurrences",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-        ],
-        env={**os.environ, "EMPATHY_BUILD_DB": str(isolated_settings.build_db)},
-        capture_output=True,
-        text=True,
+    run_dbt(
+        isolated_settings.build_db,
+        "run",
+        "--select",
+        "stg_enrichment__text_occurrences",
+        work_dir=tmp_path,
     )
-    assert build.returncode == 0, build.stdout[-3000:]
     with duckdb.connect(str(isolated_settings.build_db), read_only=True) as con:
         kept = con.execute(
             """SELECT o.source_id, s.masked_text

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 
 import duckdb
+from dbt_kit import run_dbt
 
-from orchestration.defs.dbt_models import dbt_executable
 from orchestration.ingest import ingest_source, load_contract
-from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.settings import Settings
 from orchestration.text.enrichment import run_enrichment
 
 TIER2 = "+path:models/marts/tier2_relationships"
@@ -26,17 +25,16 @@ def ingest_and_enrich(settings: Settings) -> None:
 
 def build_tier2(settings: Settings, select: str = TIER2) -> subprocess.CompletedProcess:
     """`dbt build` of the tier 2 marts and what they read, tests included."""
-    target = settings.build_db.parent / "dbt_target"
-    return subprocess.run(
-        [
-            dbt_executable(), "build", "--select", select, "--indirect-selection", "cautious",
-            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(target), "--log-path", str(target / "logs"),
-        ],
-        env={**os.environ, "EMPATHY_BUILD_DB": str(settings.build_db)},
-        capture_output=True,
-        text=True,
-    )  # fmt: skip
+    return run_dbt(
+        settings.build_db,
+        "build",
+        "--select",
+        select,
+        "--indirect-selection",
+        "cautious",
+        work_dir=settings.build_db.parent / "dbt_target",
+        check=False,
+    )
 
 
 def rows(settings: Settings, sql: str) -> list[tuple]:
