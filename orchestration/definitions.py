@@ -12,6 +12,7 @@ from orchestration.defs import (
     publication,
     quality,
     reporting,
+    support_need,
     text_analytics,
 )
 
@@ -21,6 +22,7 @@ defs = dg.Definitions.merge(
     dbt_models.defs,
     clv_predictions.defs,
     churn_risk.defs,
+    support_need.defs,
     quality.defs,
     publication.defs,
     reporting.defs,
