@@ -15,8 +15,8 @@ before it), which carries every target's label.
 3. Refit on snapshots 1-3 and score every active customer at snapshot 0.
 
 Exports without dates (e.g. the IBM telco file) cannot be split in time: when no snapshot
-has labels but the customers carry a churned flag, the churn target uses a stratified split of the customers
-(tenure, segment, value) is evaluated instead and the card says so.
+has labels but the customers carry a churned flag, the churn target is evaluated on a
+stratified split of the customers (tenure, segment, value) instead and the card says so.
 """
 
 from __future__ import annotations

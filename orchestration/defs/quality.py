@@ -14,7 +14,8 @@ from orchestration.settings import MARTS_SCHEMA
 
 def mart_asset_keys() -> list[dg.AssetKey]:
     """Keys of every table of the `marts` schema: the dbt models materialized there (from
-    dagster-dbt metadata) and the Python-built marts (`clv_predictions`, `churn_risk`, `support_need`)."""
+    dagster-dbt metadata) and the Python-built marts (`clv_predictions`, `churn_risk`,
+    `support_need`)."""
     from orchestration.defs import churn_risk, clv_predictions, dbt_models, support_need
 
     keys = list(clv_predictions.MART_KEYS) + list(churn_risk.MART_KEYS)

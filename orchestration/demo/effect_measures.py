@@ -359,6 +359,7 @@ def outreach_retention(con: duckdb.DuckDBPyConnection, world: World) -> dict[str
     }
 
 
+_ACKNOWLEDGED = " OR ".join(f"contains(lower(transcript), '{a.lower()}')" for a in ACKNOWLEDGEMENT)
 _FOLLOW_UPS = f"""WITH inbound AS (
         SELECT i.interaction_id, i.opened_at, i.first_response_at, i.handled_by, i.transcript,
                lag(i.opened_at) OVER w AS previous_opened_at,
@@ -368,8 +369,7 @@ _FOLLOW_UPS = f"""WITH inbound AS (
     contacts AS (
         SELECT *, previous_opened_at >= opened_at - INTERVAL {FOLLOW_UP_DAYS} DAY AS follow_up,
                coalesce(previous_resolved_at <= opened_at, false) = false AS previous_open,
-               ({" OR ".join(f"contains(lower(transcript), '{a.lower()}')" for a in ACKNOWLEDGEMENT)})
-                   AS acknowledged,
+               ({_ACKNOWLEDGED}) AS acknowledged,
                s.score
         FROM inbound LEFT JOIN survey_responses s
             ON s.interaction_id = inbound.interaction_id AND s.survey_type = 'csat'
