@@ -1,7 +1,10 @@
 {#- Contextual-intelligence proxies (definitions in DECISIONLOG.md, "Tier 3"):
     - repeat_contact_within_7d_of_resolved: inbound contacts resolved at least 7 days before
       the data's as-of date and followed by another inbound contact of the same customer
-      within 7 days after the resolution / those resolved contacts. -#}
+      within 7 days after the resolution / those resolved contacts;
+    - contextual_relevance: follow-up contacts (int_follow_up_contacts) whose agent
+      acknowledged the earlier issue / those follow-ups (fct_contextual_proxies has the
+      outcomes of acknowledged vs other follow-ups). -#}
 with period as (
     select as_of_date from {{ ref('int_reporting_period') }}
 ),
@@ -38,6 +41,13 @@ counts as (
         count(case when has_repeat = 1 then 1 end) as numerator,
         count(*) as denominator
     from repeats
+    union all
+    select 'contextual_relevance',
+        'follow-up contacts whose transcript acknowledges the customer''s earlier issue',
+        count(case when is_acknowledged then 1 end),
+        count(*)
+    from {{ ref('int_follow_up_contacts') }}
+    where is_follow_up
 )
 
 select
