@@ -77,7 +77,8 @@ def _tickets(landing: Path) -> list[dict]:
 
 def test_labels_recomputed_from_the_landing_file(planted: Warehouse) -> None:
     ((snapshot,),) = planted.query(
-        "SELECT DISTINCT snapshot_date FROM intermediate.int_churn_features WHERE snapshot_index = 1"
+        "SELECT DISTINCT snapshot_date FROM intermediate.int_churn_features "
+        "WHERE snapshot_index = 1"
     )
     rows = planted.records(
         "SELECT customer_id, contacted_within_30_days AS contacted, "
