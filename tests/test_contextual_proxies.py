@@ -136,7 +136,9 @@ def test_nothing_significant_in_the_unplanted_demo(unplanted: Warehouse) -> None
     csat = rows[("personalization_effectiveness", "csat_top2_share")]
     truth = unplanted.truth["effects"]["acknowledged_follow_up_csat"]
     assert csat["ci_low"] <= truth["observed"]["difference"] <= csat["ci_high"]
-    assert csat["estimate"] < 0.12 and truth["parameters"]["planted_top2_delta"] == 0
+    assert (
+        csat["estimate"] < 0.12 and truth["parameters"]["planted_lift_of_dissatisfied_answers"] == 0
+    )
     speed = rows[("situational_awareness", "first_response_time")]
     assert speed["ci_low"] <= 1 <= speed["ci_high"]
     # Agents still acknowledge (a behaviour, not an effect): the share is there.

@@ -406,7 +406,7 @@ def acknowledged_follow_up(con: duckdb.DuckDBPyConnection, world: World) -> dict
         ),
         "parameters": {
             "acknowledged_share_of_agent_follow_ups": 0.4,
-            "planted_top2_delta": world.sizes.acknowledged_top2_delta,
+            "planted_lift_of_dissatisfied_answers": world.sizes.acknowledged_lift,
         },
         "observed": observed,
     }

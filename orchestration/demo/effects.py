@@ -38,7 +38,7 @@ class EffectSizes:
     team_top2_per_empathy: float = 0.0  # CSAT top-2 shift per unit of team empathy (-1..1)
     training_positive_flip: float = 0.0  # probability a trained team's text turns positive
     setup_churn_reached: float = 0.22  # P(cancel within 150 d of a complex order | reached)
-    acknowledged_top2_delta: float = 0.0  # CSAT top-2 shift when the agent acknowledges
+    acknowledged_lift: float = 0.0  # P(a CSAT of 1-3 becomes 4 | agent acknowledged)
     distressed_response_factor: float = 1.0  # first-response multiplier, open issue chased
 
     @classmethod
@@ -70,7 +70,7 @@ class EffectSizes:
         if "proactive_outreach_retention" in chosen:
             sizes["setup_churn_reached"] = 0.04
         if "acknowledged_follow_up_csat" in chosen:
-            sizes["acknowledged_top2_delta"] = 0.12
+            sizes["acknowledged_lift"] = 0.5
         if "distressed_priority" in chosen:
             sizes["distressed_response_factor"] = 0.4
         return cls(planted=chosen, **sizes)

@@ -49,7 +49,7 @@ def _lognormal(rng: np.random.Generator, medians: np.ndarray, sigma: float) -> n
     return medians * rng.lognormal(0.0, sigma, len(medians))
 
 
-def _uniform_from(seconds: np.ndarray) -> np.ndarray:
+def uniform_from(seconds: np.ndarray) -> np.ndarray:
     """A uniform number per contact derived from its time (no draw from the generator, so
     the rest of the simulated business stays byte-identical)."""
     whole = np.floor(seconds).astype(np.int64) % (2**31)
@@ -92,7 +92,7 @@ def make_inbound(
     previous = _previous_contact(row, opened)
     has_previous = previous >= 0
     follow_up = has_previous & (opened - opened[np.maximum(previous, 0)] <= FOLLOW_UP_DAYS * DAY)
-    acknowledged = follow_up & by_agent & (_uniform_from(opened) < ACKNOWLEDGED_SHARE)
+    acknowledged = follow_up & by_agent & (uniform_from(opened) < ACKNOWLEDGED_SHARE)
     agent_row = np.where(by_agent | escalated, holder, -1)
     empathy = staff.column("_empathy", holder)
     on_dip_day = weekday(opened) == DIP_WEEKDAY
@@ -102,7 +102,6 @@ def make_inbound(
         + sizes.bot_top2_delta * bot
         + sizes.team_top2_per_empathy * empathy * by_agent
         + UNRESOLVED_TOP2 * unresolved
-        + sizes.acknowledged_top2_delta * acknowledged
     )
     satisfied = rng.random(n) < np.clip(top2, 0.03, 0.97)
 
@@ -151,6 +150,23 @@ def make_inbound(
             "product": None,
         }
     )
+
+
+def lift_acknowledged_csat(
+    surveys: pd.DataFrame, interactions: pd.DataFrame, sizes: EffectSizes
+) -> pd.DataFrame:
+    """CSAT answers after an acknowledged follow-up: a score of 1-3 becomes 4 with probability
+    ``acknowledged_lift`` (planted ``acknowledged_follow_up_csat``). Decided from the contact's
+    time, not drawn, so the generator's random stream (and every later export) is unchanged."""
+    rows = surveys["_interaction"].to_numpy()
+    opened = interactions["_at"].to_numpy()[rows]
+    lifted = (
+        (surveys["survey_type"] == "csat").to_numpy()
+        & interactions["_acknowledged"].to_numpy(dtype=bool)[rows]
+        & (surveys["score"].to_numpy() <= 3)
+        & (uniform_from(opened + 7919) < sizes.acknowledged_lift)
+    )
+    return surveys.assign(score=np.where(lifted, 4.0, surveys["score"].to_numpy()))
 
 
 def make_outreach_calls(rng: np.random.Generator, plan: pd.DataFrame, staff: Staff) -> pd.DataFrame:

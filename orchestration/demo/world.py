@@ -14,7 +14,11 @@ import pandas as pd
 from orchestration.demo.churn import cancellation_times, earliest_trigger, make_cancellations
 from orchestration.demo.customers import make_customers, make_orders
 from orchestration.demo.effects import EffectSizes
-from orchestration.demo.interactions import make_inbound, make_outreach_calls
+from orchestration.demo.interactions import (
+    lift_acknowledged_csat,
+    make_inbound,
+    make_outreach_calls,
+)
 from orchestration.demo.keys import sequence_ids
 from orchestration.demo.outreach import plan_outreach
 from orchestration.demo.public_voice import make_reviews, make_social_mentions
@@ -106,6 +110,7 @@ def _finish_interactions(
 def _surveys(
     rng: np.random.Generator,
     interactions: pd.DataFrame,
+    sizes: EffectSizes,
     customers: pd.DataFrame,
     cancel: np.ndarray,
     timeline: Timeline,
@@ -117,6 +122,7 @@ def _surveys(
         understood[interactions["_customer"].to_numpy()],
         interactions["_agent_name"].to_numpy(),
     )
+    after_contact = lift_acknowledged_csat(after_contact, interactions, sizes)
     linked = after_contact["_interaction"].to_numpy()
     after_contact["_customer"] = interactions["_customer"].to_numpy()[linked]
     after_contact["interaction_id"] = interactions["interaction_id"].to_numpy()[linked]
@@ -167,7 +173,7 @@ def build_world(
         orders=orders,
         interactions=interactions,
         cancellations=cancellations,
-        survey_responses=_surveys(rng, interactions, customers, cancel, timeline),
+        survey_responses=_surveys(rng, interactions, sizes, customers, cancel, timeline),
         exit_surveys=make_exit_surveys(
             rng, cancellations, understood[cancellations["_customer"]], timeline
         ),
