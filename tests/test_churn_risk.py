@@ -66,9 +66,7 @@ def test_risk_ranks_customers_with_recent_unresolved_technical_contacts_on_top(p
     assert predictions.loc[exposed, "risk_decile"].mean() > 8
 
 
-# Seed 3 lands in the 2.5% tail on the current demo (shuffled AUC 0.570 [0.512, 0.625]):
-# the gate is a 95% test, docs/benchmarks/churn_risk.md says so.
-@pytest.mark.parametrize("seed", [1, 2, 4])
+@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_shuffled_labels_are_withheld_and_the_published_predictions_stay(
     planted, tmp_path: Path, seed: int
 ) -> None:

@@ -151,10 +151,9 @@ def _keyed(target: Target, columns: dict[str, str]) -> dict[str, str]:
 
 def predictions_columns(target: Target) -> dict[str, str]:
     """The predictions table's columns for the target."""
-    columns = dict(PREDICTIONS_COLUMNS)
     columns = {
         (target.risk_column if name == "churn_risk_90d" else name): kind
-        for name, kind in columns.items()
+        for name, kind in PREDICTIONS_COLUMNS.items()
     }
     return _keyed(target, columns)
 
@@ -230,7 +229,7 @@ def input_fingerprint(con: duckdb.DuckDBPyConnection, target: Target = CHURN) ->
     """Hash of every feature row and customer row (order-independent, doubles to 10
     significant digits, without load lineage), the model family and its label."""
     parts = [target.family, str(SPLIT_SEED)]
-    if target is not CHURN:
+    if target is not CHURN:  # churn keeps the composition its published cards were made with
         parts.append(target.label)
     for relation in (FEATURES_RELATION, CUSTOMERS_RELATION):
         parts.append(_digest(con, relation) if _exists(con, relation) else "missing")
