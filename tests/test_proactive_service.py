@@ -119,11 +119,15 @@ def test_repeat_contact_after_resolved_recomputed_from_the_landing_files(
         n += 1
         week = solved + dt.timedelta(days=7)
         repeats += any(solved < t <= week for t in opened[row["requester_id"]])
-    (row,) = planted.records(
+    rows = planted.records(
         "SELECT * FROM marts.fct_contextual_intelligence "
         "WHERE metric = 'repeat_contact_within_7d_of_resolved'"
     )
+    (row,) = [r for r in rows if r["grain"] == "overall"]
     assert (row["numerator"], row["denominator"]) == (repeats, n)
+    months = [r for r in rows if r["grain"] == "month"]  # by month of the resolution
+    assert sum(r["numerator"] for r in months) == repeats
+    assert sum(r["denominator"] for r in months) == n
     assert row["rate_ci_low"] <= repeats / n <= row["rate_ci_high"] and row["is_reportable"]
     kpis = dict(
         planted.query(

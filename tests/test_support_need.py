@@ -23,7 +23,7 @@ TARGETS = {t.name: t for t in pipeline.SUPPORT_NEED_TARGETS}
 
 
 def _result(db: Path, target: pipeline.Target, shuffle: int | None = None) -> pipeline.ChurnResult:
-    with duckdb.connect(str(db)) as con:
+    with duckdb.connect(str(db), read_only=True) as con:
         fingerprint = pipeline.input_fingerprint(con, target)
         return pipeline.run_model(con, target, NOW, fingerprint, shuffle_labels_seed=shuffle)
 
