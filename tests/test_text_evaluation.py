@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from orchestration.text import evaluate
-from orchestration.text.metrics import balanced_accuracy, best_threshold, macro_f1
-from orchestration.text.throughput import distinct_variants
+from empathy_devtools.text_eval import evaluate
+from empathy_devtools.text_eval.metrics import balanced_accuracy, best_threshold, macro_f1
+from empathy_devtools.text_eval.throughput import distinct_variants
 
 
 def test_metrics_on_a_hand_counted_example() -> None:
