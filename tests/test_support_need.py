@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 import pytest
 from effects_warehouse import Warehouse
+from resources_kit import resources
 
 from orchestration.churn_risk import pipeline
 from orchestration.settings import MARTS_SCHEMA
@@ -121,7 +122,9 @@ def test_the_asset_writes_both_targets_and_a_rerun_retrains_nothing(
     monkeypatch.setenv("EMPATHY_BUILD_DB", str(db))
     runs = []
     for _ in range(2):
-        result = dg.materialize([support_need_risk], instance=dg.DagsterInstance.ephemeral())
+        result = dg.materialize(
+            [support_need_risk], instance=dg.DagsterInstance.ephemeral(), resources=resources()
+        )
         assert result.success
         runs.append(result)
         if len(runs) == 1:

@@ -31,7 +31,8 @@ from orchestration.churn_risk.pipeline import (
 from orchestration.defs.churn_risk import CUSTOMERS_KEY, FEATURES_KEY
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
-from orchestration.settings import MARTS_SCHEMA, Settings
+from orchestration.defs.resources import SettingsResource
+from orchestration.settings import MARTS_SCHEMA
 
 GROUP = "tier3_advanced"
 TABLES = (SUPPORT_PREDICTIONS_TABLE, SUPPORT_CARD_TABLE, SUPPORT_DECILES_TABLE)
@@ -94,9 +95,11 @@ def _latest(con: duckdb.DuckDBPyConnection, target: Target) -> tuple[str, object
     pool=WRITER_POOL,
     retry_policy=TRANSIENT_RETRY,
 )
-def support_need_risk(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
+def support_need_risk(
+    context: dg.AssetExecutionContext, settings: SettingsResource
+) -> Iterator[dg.MaterializeResult]:
     """Per target: evaluate on the time split, gate against the baseline, score, write."""
-    settings = Settings.from_env()
+    settings = settings.get()
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     retrained: dict[str, bool] = {}
     checks = []
