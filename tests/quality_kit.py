@@ -97,23 +97,29 @@ CREATE TABLE IF NOT EXISTS ingest.ledger (
 );
 """
 
-# The three kinds of bad data of the acceptance test, each with the check that must name it.
+# The three kinds of bad data of the acceptance test, each with the check that must name it
+# (the mart's suite) and, in `DEFECT_EXPECTATIONS`, the expectation of that suite that fails.
 DEFECTS = {
     "out_of_range_scores": (
         "UPDATE marts.fct_csat SET csat_mean = 6.2, csat_mean_ci_low = 5.9, "
         "csat_mean_ci_high = 6.5 WHERE grain = 'month'",
-        dg.AssetCheckKey(dg.AssetKey(["marts", "fct_csat"]), "gx_csat_mean_in_range"),
+        dg.AssetCheckKey(dg.AssetKey(["marts", "fct_csat"]), "gx_suite"),
     ),
     "duplicate_keys": (
         "INSERT INTO marts.fct_nps SELECT * FROM marts.fct_nps WHERE grain = 'month'",
-        dg.AssetCheckKey(dg.AssetKey(["marts", "fct_nps"]), "gx_keys_unique"),
+        dg.AssetCheckKey(dg.AssetKey(["marts", "fct_nps"]), "gx_suite"),
     ),
     "stale_source": (
         "UPDATE marts.fct_ces SET period_start = period_start - INTERVAL 120 DAY, "
         "grain_value = strftime(period_start - INTERVAL 120 DAY, '%Y-%m-%d') "
         "WHERE period_start IS NOT NULL",
-        dg.AssetCheckKey(dg.AssetKey(["marts", "fct_ces"]), "gx_fresh_vs_newest_data"),
+        dg.AssetCheckKey(dg.AssetKey(["marts", "fct_ces"]), "gx_suite"),
     ),
+}
+DEFECT_EXPECTATIONS = {
+    "out_of_range_scores": "csat_mean_in_range",
+    "duplicate_keys": "keys_unique",
+    "stale_source": "fresh_vs_newest_data",
 }
 
 

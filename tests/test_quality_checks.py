@@ -5,23 +5,29 @@ import pandas as pd
 from quality_kit import MART_KEYS, gated_assets, run_gated, write_build_db
 
 from orchestration.quality.batch import recording_validator
-from orchestration.quality.checks import BATCH_CHECK, build_raw_batch_checks
+from orchestration.quality.checks import BATCH_CHECK, SUITE_CHECK, build_raw_batch_checks
 from orchestration.quality.report import report_dir
 from orchestration.quality.suites import load_suites
 from orchestration.settings import Settings
 
 
-def test_each_expectation_is_a_check_blocking_as_its_file_says() -> None:
+def test_each_suite_is_one_check_blocking_when_one_of_its_expectations_is() -> None:
     suites = load_suites("marts")
     checks = gated_assets()[len(MART_KEYS)]
     specs = {(spec.asset_key.path[-1], spec.name): spec for spec in checks.check_specs}
     expected = {
-        (key.path[-1], f"gx_{rule.name}"): rule.blocking
+        (key.path[-1], SUITE_CHECK): any(rule.blocking for rule in suites[key.path[-1]].rules)
         for key in MART_KEYS
-        for rule in suites[key.path[-1]].rules
     }
     assert {k: spec.blocking for k, spec in specs.items()} == expected
-    assert any(expected.values()) and not all(expected.values())
+    assert all(expected.values())
+    for key in MART_KEYS:  # the description lists every expectation and its severity
+        description = specs[(key.path[-1], SUITE_CHECK)].description or ""
+        assert all(rule.name in description for rule in suites[key.path[-1]].rules)
+
+
+def _outcomes(evaluation: dg.AssetCheckEvaluation) -> dict[str, dict]:
+    return evaluation.metadata["outcomes"].value
 
 
 def test_a_clean_run_evaluates_every_check_and_writes_the_report(
@@ -32,15 +38,17 @@ def test_a_clean_run_evaluates_every_check_and_writes_the_report(
     assert result.success
     evaluations = result.get_asset_check_evaluations()
     suites = load_suites("marts")
-    assert len(evaluations) == sum(len(suites[k.path[-1]].rules) for k in MART_KEYS)
+    assert len(evaluations) == len(MART_KEYS)
     assert all(e.passed for e in evaluations)
-    keys_unique = next(
-        e for e in evaluations if e.check_name == "gx_keys_unique" and e.asset_key == MART_KEYS[0]
-    )
-    metadata = {k: v.value for k, v in keys_unique.metadata.items()}
-    assert metadata["expectation"] == "expect_compound_columns_to_be_unique"
-    assert (metadata["element_count"], metadata["unexpected_count"]) == (4, 0)
-    assert metadata["unexpected_share"] == 0.0
+    for evaluation in evaluations:
+        rules = suites[evaluation.asset_key.path[-1]].rules
+        assert set(_outcomes(evaluation)) == {rule.name for rule in rules}
+        assert evaluation.metadata["expectations"].value == len(rules)
+    csat = next(e for e in evaluations if e.asset_key == MART_KEYS[0])
+    keys_unique = _outcomes(csat)["keys_unique"]
+    assert keys_unique["expectation"] == "expect_compound_columns_to_be_unique"
+    assert (keys_unique["element_count"], keys_unique["unexpected_count"]) == (4, 0)
+    assert keys_unique["unexpected_share"] == 0.0 and keys_unique["passed"]
 
     report = report_dir(isolated_settings) / "runs" / f"{result.run_id}.html"
     html = report.read_text()
@@ -61,15 +69,15 @@ def test_a_failing_check_carries_counts_and_shares_never_values(
     result = run_gated()
     assert not result.success
     failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
-    assert [(e.asset_key.path[-1], e.check_name) for e in failed] == [
-        ("fct_csat", "gx_csat_mean_in_range")
-    ]
+    assert [(e.asset_key.path[-1], e.check_name) for e in failed] == [("fct_csat", SUITE_CHECK)]
     (evaluation,) = failed
     assert evaluation.severity == dg.AssetCheckSeverity.ERROR
-    metadata = {k: v.value for k, v in evaluation.metadata.items()}
-    assert (metadata["unexpected_count"], metadata["element_count"]) == (2, 4)
-    assert metadata["unexpected_share"] == 0.5
-    shown = (evaluation.description or "") + repr(metadata)
+    assert evaluation.metadata["failed_blocking"].value == "csat_mean_in_range"
+    outcome = _outcomes(evaluation)["csat_mean_in_range"]
+    assert (outcome["unexpected_count"], outcome["element_count"]) == (2, 4)
+    assert outcome["unexpected_share"] == 0.5 and not outcome["passed"]
+    assert "csat_mean_in_range" in (evaluation.description or "")
+    shown = (evaluation.description or "") + repr(evaluation.metadata)
     assert "6.2" not in shown and "6.5" not in shown
     html = (report_dir(isolated_settings) / "latest.html").read_text()
     assert "1 blocking and 0 warning expectations failed" in html

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.pipeline_state import confirm
 from orchestration.scorecard.pdf import write_pdf
 from orchestration.scorecard.render import read_scorecard, write_scorecard
 from orchestration.settings import Settings
@@ -29,6 +30,7 @@ def board_scorecard(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     pdf, why_not = write_pdf(path)
     if why_not:
         context.log.warning(f"scorecard PDF not written: {why_not}")
+    confirm(settings, context.run.run_id)  # the run is complete: a rerun may skip if nothing new
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path)),
