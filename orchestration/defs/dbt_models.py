@@ -1,18 +1,19 @@
-"""dbt layer: every dbt model and seed is an asset, and every dbt test an asset check.
+"""dbt layer: every dbt model and seed is an asset; the dbt tests of each mart one asset check.
 
-One `dbt build` per run (models, seeds, data tests and unit tests in dependency order), in the
-`duckdb_writer` pool. Assets are grouped by layer and tier (`staging`, `intermediate`,
-`tier1_fundamentals`, `empathy_index`, ...; seeds in `reference`). dbt sources keep
-dagster-dbt's default keys `[source_name, table]`, i.e. `raw/<entity>` and
-`enrichment/<table>`, the keys of the ingestion and text-analytics assets. Models and seeds
-keep the default `[schema, name]`, e.g. `marts/fct_csat`, `staging/stg_crm__customers`,
-`reference/kpi_targets`: the key says where the table is in the build database.
+One `dbt build` per run (models, seeds and data tests in dependency order; unit tests run in
+CI, not here), in the `duckdb_writer` pool. The tests of each mart are one `dbt_tests` check
+(`dbt_checks.py`); a run of the whole job with nothing new since the last complete run builds
+nothing (`orchestration/pipeline_state.py`). Assets are grouped by layer and tier
+(`staging`, `intermediate`, `tier1_fundamentals`, `empathy_index`, ...; seeds in
+`reference`). dbt sources keep dagster-dbt's default keys `[source_name, table]`, i.e.
+`raw/<entity>` and `enrichment/<table>`, the keys of the ingestion and text-analytics
+assets. Models and seeds keep the default `[schema, name]`, e.g. `marts/fct_csat`,
+`staging/stg_crm__customers`, `reference/kpi_targets`: the key says where the table is in
+the build database.
 """
 
 import os
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
@@ -27,6 +28,7 @@ from dagster_dbt.dbt_manifest import validate_manifest
 from orchestration.defs import dbt_checks
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
+from orchestration.defs.resources import SettingsResource
 from orchestration.pipeline_state import (
     FULL_REFRESH_TAG,
     current_state,
@@ -39,7 +41,7 @@ from orchestration.publish.fingerprints import (
     mart_fingerprints,
     newest_ledger_seq,
 )
-from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA, Settings
+from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA
 
 SEED_GROUP = "reference"
 DBT_TARGET = "dbt_target"
@@ -55,49 +57,13 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else "dbt"
 
 
-PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
-
-
-def _newest_source_mtime(project_dir: Path) -> float:
-    paths = [project_dir / name for name in PROJECT_SOURCES]
-    files = [p for p in paths if p.is_file()]
-    files += [f for p in paths if p.is_dir() for f in p.rglob("*") if f.is_file()]
-    return max(f.stat().st_mtime for f in files)
-
-
-def ensure_manifest(project: DbtProject) -> Path:
-    """Parse the project when its manifest is missing or older than a project file.
-
-    `make setup` normally parses; this keeps `dagster dev`, tests and scripts right after an
-    edit. The manifest is written in a temporary folder and moved into place in one rename,
-    so processes loading the definitions at the same time never read half a file.
-    """
-    manifest = Path(project.manifest_path)
-    project_dir = Path(project.project_dir)
-    if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(project_dir):
-        return manifest
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=manifest.parent) as target:
-        subprocess.run(
-            [
-                dbt_executable(),
-                "parse",
-                "--quiet",
-                "--profiles-dir",
-                str(project.profiles_dir),
-                "--target-path",
-                target,
-            ],
-            cwd=project_dir,
-            check=True,
-        )
-        os.replace(Path(target) / "manifest.json", manifest)
-    return manifest
-
-
 @contextmanager
 def environment_variable(name: str, value: str) -> Iterator[None]:
-    """Set one environment variable for the duration of the block, then restore it."""
+    """Set one environment variable for the duration of the block, then restore it.
+
+    dbt runs in a subprocess that dagster-dbt starts with this process's environment, and
+    profiles.yml reads the build database's path from EMPATHY_BUILD_DB: the one setting that
+    has to travel by environment."""
     previous = os.environ.get(name)
     os.environ[name] = value
     try:
@@ -126,8 +92,14 @@ class LayerAndTierTranslator(DagsterDbtTranslator):
         return None
 
 
+# One way to prepare the manifest: `make setup` parses when a dbt file changed (Makefile rule);
+# `dagster dev` re-parses on start (`prepare_if_dev`).
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
+if not dbt_project.manifest_path.exists():
+    raise FileNotFoundError(
+        f"{dbt_project.manifest_path} is missing: run `make setup` (it runs `dbt parse`)"
+    )
 
 
 @contextmanager
@@ -144,7 +116,7 @@ def _dbt_echo(log_file: Path) -> Iterator[None]:
 
 
 _translator = LayerAndTierTranslator()
-_manifest = validate_manifest(ensure_manifest(dbt_project))
+_manifest = validate_manifest(dbt_project.manifest_path)
 
 
 def _key_of(node: Mapping[str, Any]) -> dg.AssetKey:
@@ -172,22 +144,24 @@ _specs, _ = build_dbt_specs(
     retry_policy=TRANSIENT_RETRY,
     allow_arbitrary_check_specs=True,
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+def dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource
+) -> Iterator[Any]:
     """`dbt build` of the selected models, seeds and their tests, on the build database.
 
     In a run of the whole pipeline with nothing new since the last complete run, it builds
     nothing (see `orchestration.pipeline_state`): Dagster then skips what comes after.
     """
-    settings = Settings.from_env()
-    build_db = settings.build_db
+    resolved = settings.get()
+    build_db = resolved.build_db
     full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
-    state = current_state(settings)
+    state = current_state(resolved)
     if context.run.job_name == PIPELINE_JOB and not full_refresh:
-        why = nothing_new(settings, state)
+        why = nothing_new(resolved, state)
         if why:
             context.log.info(why)
             return
-    record_pending(settings, context.run.run_id, state)
+    record_pending(resolved, context.run.run_id, state)
     args = ["build", *PRODUCTION_EXCLUDE, *(["--full-refresh"] if full_refresh else [])]
     # DbtCliResource hands this process's environment to the dbt subprocess it starts in
     # `cli`; profiles.yml reads the database path from EMPATHY_BUILD_DB. dbt's artifacts go
