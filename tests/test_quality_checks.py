@@ -1,6 +1,7 @@
 """The suites as Dagster asset checks: severities, metadata without values, the report."""
 
 import dagster as dg
+import duckdb
 import pandas as pd
 from quality_kit import MART_KEYS, gated_assets, run_gated, write_build_db
 from resources_kit import resources
@@ -120,3 +121,19 @@ def test_raw_checks_summarize_this_runs_file_validations(isolated_settings: Sett
     assert "ends_after_start (blocking)" in summary.description
     quiet = by_entity["orders"]
     assert quiet.passed and quiet.metadata["files_validated"].value == 0
+
+
+def test_a_suite_failing_only_warnings_warns_and_publication_goes_ahead(
+    isolated_settings: Settings,
+) -> None:
+    write_build_db(isolated_settings)
+    with duckdb.connect(str(isolated_settings.build_db)) as con:  # implausible, not wrong
+        con.execute("UPDATE marts.fct_csat SET csat_mean = 4.99 WHERE is_reportable")
+    result = run_gated()
+    assert result.success
+    (evaluation,) = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    assert (evaluation.asset_key, evaluation.check_name) == (MART_KEYS[0], SUITE_CHECK)
+    assert evaluation.severity == dg.AssetCheckSeverity.WARN
+    assert evaluation.metadata["failed_warning"].value == "csat_mean_plausible"
+    assert evaluation.metadata["failed_blocking"].value == "none"
+    assert result.asset_materializations_for_node("serving_database")
