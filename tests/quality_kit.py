@@ -9,7 +9,7 @@ Run as a script, it is the process the crash and reader tests start and kill:
     python tests/quality_kit.py run [--pause-in build|publish --marker FILE]
                                     [--variant NAME] [--hold-before-publish SECONDS --marker FILE]
                                     [--start-after FILE]
-    python tests/quality_kit.py pipeline [--pause-in dbt|publish --marker FILE]
+    python tests/quality_kit.py pipeline [--pause-in dbt|publish --marker FILE] [--full-refresh]
     python tests/quality_kit.py read SERVING_FILE
 
 `run` materializes the gated assets in the instance of DAGSTER_HOME after recovering abandoned
@@ -242,14 +242,15 @@ def _pause_dbt(marker: Path) -> None:
     """Stop after dbt reported its first finished node; `dbt build` goes on underneath."""
     from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 
-    stream = DbtCliInvocation.stream
+    stream = DbtCliInvocation.stream_raw_events
 
-    def first_event_then_wait(self: DbtCliInvocation, *args: object, **kwargs: object) -> Iterator:
-        for event in stream(self, *args, **kwargs):
+    def first_result_then_wait(self: DbtCliInvocation) -> Iterator:
+        for event in stream(self):
             yield event
-            _wait_to_be_killed(marker)
+            if event.is_result_event:
+                _wait_to_be_killed(marker)
 
-    DbtCliInvocation.stream = first_event_then_wait
+    DbtCliInvocation.stream_raw_events = first_result_then_wait
 
 
 def _hold_before_publish(marker: Path, seconds: float) -> None:
@@ -301,6 +302,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--variant")
     parser.add_argument("--hold-before-publish", type=float)
     parser.add_argument("--start-after", type=Path, help="load everything, then wait for this file")
+    parser.add_argument("--full-refresh", action="store_true", help="pipeline: run even if no news")
     args = parser.parse_args(argv)
     if args.start_after:
         import great_expectations  # noqa: F401 - the slow import, done before waiting
@@ -318,7 +320,7 @@ def main(argv: list[str]) -> int:
     if args.command == "pipeline":
         from orchestration.pipeline_run import run_pipeline
 
-        return run_pipeline()
+        return run_pipeline(full_refresh=args.full_refresh)
     return _run_gated_recorded(args.marker if args.pause_in == "build" else None, args.variant)
 
 
