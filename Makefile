@@ -48,9 +48,10 @@ DEV_PORT ?= 3000
 dev: setup
 	exec $(BIN)/empathy dev --host 127.0.0.1 --port $(DEV_PORT)
 
-## make bench: benchmarks; figures are written to docs/benchmarks/.
+## make bench: benchmarks; figures are written to docs/benchmarks/
+## (`make bench BENCH_ARGS=--large` adds 200,000 customers).
 bench: setup
-	$(BIN)/empathy bench
+	$(BIN)/empathy bench $(BENCH_ARGS)
 
 eval-text: setup
 	$(BIN)/empathy eval-text

@@ -34,7 +34,7 @@ def _run(args: argparse.Namespace) -> int:
     from orchestration.settings import Settings
 
     started = utc_now()
-    code = run_pipeline()
+    code = run_pipeline(full_refresh=args.full_refresh)
     lines = ingest_summary(Settings.from_env(), since=started)
     print("Ingest summary (this run):" if lines else "Ingest summary: no new or changed files.")
     print("\n".join(lines))
@@ -213,6 +213,11 @@ def main(argv: list[str] | None = None) -> int:
     demo.set_defaults(func=_demo)
 
     run = sub.add_parser("run", help="materialize every asset, publish, write the scorecard")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every dbt model from scratch (incremental ones too), even if nothing is new",
+    )
     run.set_defaults(func=_run)
 
     dev = sub.add_parser("dev", help="the Dagster UI; stops within seconds on Ctrl-C/SIGTERM")
