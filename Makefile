@@ -39,7 +39,7 @@ run: setup
 
 ## make test: the whole test suite.
 test: setup
-	$(BIN)/ruff check orchestration tests
+	$(BIN)/ruff check orchestration empathy_devtools tests
 	$(BIN)/pytest -n 2 --dist loadfile
 
 ## make dev: the Dagster UI on http://127.0.0.1:3000 (no authentication: loopback only);
@@ -61,8 +61,8 @@ rollback: setup
 	$(BIN)/empathy rollback
 
 lint: setup
-	$(BIN)/ruff check orchestration tests
-	$(BIN)/ruff format --check orchestration tests
+	$(BIN)/ruff check orchestration empathy_devtools tests
+	$(BIN)/ruff format --check orchestration empathy_devtools tests
 
 clean:
 	rm -rf data .dagster_home dbt_project/target dbt_project/logs
