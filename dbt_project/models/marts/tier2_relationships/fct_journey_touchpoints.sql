@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=incremental_or_table(),
     incremental_strategy='delete+insert',
     unique_key='customer_id',
     on_schema_change='append_new_columns',
