@@ -64,7 +64,9 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
     floats = [_is_float(frame[c]) for c in columns]
     values = frame[columns].astype(object).where(frame[columns].notna(), None)
     rows = [tuple(r) for r in values.itertuples(index=False, name=None)]
-    return sorted(rows, key=lambda r: tuple(_sort_value(v, f) for v, f in zip(r, floats, strict=True)))
+    return sorted(
+        rows, key=lambda r: tuple(_sort_value(v, f) for v, f in zip(r, floats, strict=True))
+    )
 
 
 def _same(a: object, b: object) -> bool:
@@ -117,9 +119,7 @@ def _spark_frame(con: duckdb.DuckDBPyConnection, folder: Path) -> pd.DataFrame |
     files = sorted(folder.glob("*.parquet"))
     if not files:
         return None
-    return con.execute(
-        "select * from read_parquet(?)", [[str(f) for f in files]]
-    ).fetchdf()
+    return con.execute("select * from read_parquet(?)", [[str(f) for f in files]]).fetchdf()
 
 
 def compare_marts(build_db: Path, spark_marts_dir: Path, models: list[str]) -> list[MartComparison]:
@@ -131,9 +131,7 @@ def compare_marts(build_db: Path, spark_marts_dir: Path, models: list[str]) -> l
             duck = con.execute(f'select * from {MARTS_SCHEMA}."{model}"').fetchdf()
             spark = _spark_frame(con, spark_marts_dir / model)
             if spark is None:
-                results.append(
-                    MartComparison(model, len(duck), None, ["not built on Spark"])
-                )
+                results.append(MartComparison(model, len(duck), None, ["not built on Spark"]))
                 continue
             problems = compare_frames(duck, spark)
             results.append(MartComparison(model, len(duck), len(spark), problems))

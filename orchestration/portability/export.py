@@ -36,8 +36,7 @@ def export_sources(
             path = folder / "data.parquet"
             folder.mkdir(parents=True, exist_ok=True)
             con.execute(
-                f'copy "{schema}"."{table}" to {_quoted(path)} '
-                "(format parquet, compression zstd)"
+                f'copy "{schema}"."{table}" to {_quoted(path)} (format parquet, compression zstd)'
             )
             files[f"{schema}.{table}"] = folder
     return files

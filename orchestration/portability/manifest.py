@@ -26,7 +26,9 @@ def _models(manifest: Path) -> list[dict]:
 def published_marts(manifest: Path) -> list[str]:
     """The tables of the marts schema (what publication copies to the serving file), sorted."""
     return sorted(
-        n["alias"] or n["name"] for n in _models(manifest) if n["config"].get("schema") == MARTS_SCHEMA
+        n["alias"] or n["name"]
+        for n in _models(manifest)
+        if n["config"].get("schema") == MARTS_SCHEMA
     )
 
 
