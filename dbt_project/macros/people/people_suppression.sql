@@ -22,8 +22,8 @@
 
     Engines: one query of chained CTEs on DuckDB (it materializes a CTE read several times).
     Spark inlines every CTE reference, so the rounds' plan grows exponentially (out of memory
-    at 5 rounds): its implementation writes each round to a scratch table
-    `<model>__round_<r>` first (docs/spark.md). -#}
+    at 5 rounds): its implementation writes the shared CTEs and each round to scratch tables
+    `<model>__<cte>` and `<model>__round_<r>` first (docs/spark.md). -#}
 {% macro people_suppression(members, measures, rounds=5) -%}
 {{ return(adapter.dispatch('people_suppression')(members, measures, rounds)) }}
 {%- endmacro %}
@@ -43,26 +43,34 @@ suppressed_0 as (
 {%- endmacro %}
 
 {% macro spark__people_suppression(members, measures, rounds) -%}
-{%- set scratch = this.schema ~ '.' ~ this.identifier ~ '__round_' -%}
+{%- set scratch = this.schema ~ '.' ~ this.identifier ~ '__' -%}
+{%- set statements = [] -%}
+{%- for name in ['cells', 'primary_suppressed', 'nested', 'adjacent_nested'] -%}
+    {%- do statements.append((name, 'with ' ~ people_suppression_base(members, measures)
+        ~ ' select * from ' ~ name)) -%}
+{%- endfor -%}
+{%- do statements.append(('round_0',
+    'select cell_id, reason, 0 as round_number from ' ~ scratch ~ 'primary_suppressed')) -%}
+{%- for r in range(1, rounds + 1) -%}
+    {%- set round_sql -%}
+        with members as (select * from {{ members }}),
+        nested as (select * from {{ scratch }}nested),
+        adjacent_nested as (select * from {{ scratch }}adjacent_nested),
+        suppressed_{{ r - 1 }} as (select * from {{ scratch }}round_{{ r - 1 }}),
+        {{ people_suppression_round(r, measures, 'suppressed_' ~ (r - 1)) }}
+        select * from suppressed_{{ r }}
+    {%- endset -%}
+    {%- do statements.append(('round_' ~ r, round_sql)) -%}
+{%- endfor -%}
 {%- if execute -%}
-    {%- for r in range(0, rounds + 1) -%}
-        {%- set round_sql -%}
-            with {{ people_suppression_base(members, measures) }}
-            {%- if r == 0 %}
-            select cell_id, reason, 0 as round_number from primary_suppressed
-            {%- else %},
-            suppressed_{{ r - 1 }} as (select * from {{ scratch ~ (r - 1) }}),
-            {{ people_suppression_round(r, measures, 'suppressed_' ~ (r - 1)) }}
-            select * from suppressed_{{ r }}
-            {%- endif %}
-        {%- endset -%}
-        {%- do run_query('drop table if exists ' ~ scratch ~ r) -%}
-        {%- do run_query('create table ' ~ scratch ~ r ~ ' using parquet as ' ~ round_sql) -%}
+    {%- for name, sql in statements -%}
+        {%- do run_query('drop table if exists ' ~ scratch ~ name) -%}
+        {%- do run_query('create table ' ~ scratch ~ name ~ ' using parquet as ' ~ sql) -%}
     {%- endfor -%}
 {%- endif %}
-with {{ people_suppression_base(members, measures) }}
+with cells as (select * from {{ scratch }}cells)
 
-{{ people_suppression_result(scratch ~ rounds) }}
+{{ people_suppression_result(scratch ~ 'round_' ~ rounds) }}
 {%- endmacro %}
 
 {#- The CTEs every round reads: members, cells, primary_suppressed, cell_grains, shared,
