@@ -8,6 +8,7 @@ to Parquet; every published mart must then equal its DuckDB build, model by mode
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -16,7 +17,12 @@ import pandas as pd
 import pytest
 
 from orchestration.portability.compare import compare_frames
-from orchestration.portability.manifest import published_marts
+from orchestration.portability.manifest import (
+    NonPortable,
+    downstream_of,
+    non_portable_models,
+    published_marts,
+)
 from orchestration.portability.spark_paths import JAVA_MISSING, java_version
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -68,3 +74,23 @@ def test_demo_marts_built_on_spark_equal_the_duckdb_marts(demo_pipeline, tmp_pat
     different = [c for c in check.comparisons if not c.equal]
     assert not different, check.report()
     assert sum(c.rows_duckdb or 0 for c in check.comparisons) > 1000
+
+
+def test_a_model_marked_non_portable_is_listed_with_what_is_built_from_it(tmp_path: Path) -> None:
+    def node(name: str, parents: list[str], meta: dict | None = None) -> dict:
+        return {
+            "unique_id": f"model.p.{name}",
+            "name": name,
+            "alias": name,
+            "resource_type": "model",
+            "config": {"schema": "marts" if name.startswith("fct") else "x", "meta": meta or {}},
+            "depends_on": {"nodes": [f"model.p.{p}" for p in parents]},
+        }
+
+    meta = {"portable": False, "portability_reason": "uses a DuckDB-only ASOF join"}
+    nodes = [node("int_a", [], meta), node("fct_b", ["int_a"]), node("fct_c", [])]
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"nodes": {n["unique_id"]: n for n in nodes}}))
+    assert non_portable_models(manifest) == [NonPortable("int_a", meta["portability_reason"])]
+    assert downstream_of(manifest, ["int_a"]) == ["fct_b"]
+    assert published_marts(manifest) == ["fct_b", "fct_c"]
