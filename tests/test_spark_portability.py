@@ -94,3 +94,12 @@ def test_a_model_marked_non_portable_is_listed_with_what_is_built_from_it(tmp_pa
     assert non_portable_models(manifest) == [NonPortable("int_a", meta["portability_reason"])]
     assert downstream_of(manifest, ["int_a"]) == ["fct_b"]
     assert published_marts(manifest) == ["fct_b", "fct_c"]
+
+
+def test_spark_check_without_a_build_database_says_to_run_the_pipeline(
+    isolated_settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from orchestration.cli import main
+
+    assert main(["spark-check"]) == 2
+    assert "empathy run" in capsys.readouterr().out
