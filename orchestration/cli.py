@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from orchestration.demo.generator import DemoSize, generate
+    from empathy_devtools.demo.generator import DemoSize, generate
     from orchestration.settings import Settings
 
     out = Path(args.out) if args.out else Settings.from_env().landing_dir
@@ -30,7 +30,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from orchestration.ingest.housekeeping import ingest_summary
     from orchestration.ingest.ledger import utc_now
-    from orchestration.runner import run_pipeline
+    from orchestration.pipeline_run import run_pipeline
     from orchestration.settings import Settings
 
     started = utc_now()
@@ -152,13 +152,13 @@ def _rollback(args: argparse.Namespace) -> int:
 
 
 def _eval_text(args: argparse.Namespace) -> int:
-    from orchestration.text.evaluate import main as evaluate
+    from empathy_devtools.text_eval.evaluate import main as evaluate
 
     return evaluate()
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from orchestration.bench import main as bench
+    from empathy_devtools.bench import main as bench
 
     return bench(args.options)
 

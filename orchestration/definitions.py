@@ -4,26 +4,28 @@ import dagster as dg
 
 from orchestration.defs import (
     churn_risk,
-    clv_predictions,
+    clv,
     dbt_models,
-    ingestion,
+    ingest,
     jobs,
     operations,
-    publication,
+    publish,
     quality,
-    reporting,
-    text_analytics,
+    resources,
+    scorecard,
+    text,
 )
 
 defs = dg.Definitions.merge(
-    ingestion.defs,
-    text_analytics.defs,
+    ingest.defs,
+    text.defs,
     dbt_models.defs,
-    clv_predictions.defs,
+    clv.defs,
     churn_risk.defs,
     quality.defs,
-    publication.defs,
-    reporting.defs,
+    publish.defs,
+    scorecard.defs,
     jobs.defs,
     operations.defs,
+    resources.defs,
 )

@@ -20,6 +20,9 @@ from pathlib import Path
 from orchestration.settings import Settings
 
 LOCK_NAME = ".pipeline-run.lock"
+# Every run of the pipeline carries this tag; `orchestration/dagster.yaml` queues runs with it
+# one at a time, so two runs never interleave their writes (the writer pool serialises steps).
+WRITER_RUN_TAG = "empathy/writes"
 
 
 class RunLockBusy(RuntimeError):

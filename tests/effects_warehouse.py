@@ -21,7 +21,7 @@ import pytest
 from dbt_kit import run_dbt
 from filelock import FileLock
 
-from orchestration.demo.generator import DemoSize, generate
+from empathy_devtools.demo.generator import DemoSize, generate
 from orchestration.ingest import ingest_source, load_contract
 from orchestration.settings import Settings
 from orchestration.text.enrichment import run_enrichment

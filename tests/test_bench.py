@@ -8,9 +8,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.bench.daily_exports import add_daily_exports, daily_size
-from orchestration.bench.pipeline_runs import RunFigures, latest_run_timings
-from orchestration.bench.report import (
+from empathy_devtools.bench.daily_exports import add_daily_exports, daily_size
+from empathy_devtools.bench.figures import (
     PROCESS_TOTAL,
     RUN_TOTAL,
     growth_exponent,
@@ -18,7 +17,8 @@ from orchestration.bench.report import (
     scaling,
     write_figures,
 )
-from orchestration.demo.generator import DemoSize
+from empathy_devtools.bench.pipeline_runs import RunFigures, latest_run_timings
+from empathy_devtools.demo.generator import DemoSize
 from orchestration.ingest.contract import load_contract
 from orchestration.ingest.mapping import load_source_mapping
 from orchestration.settings import Settings

@@ -13,6 +13,7 @@ import duckdb
 import numpy as np
 import pytest
 from effects_warehouse import Warehouse
+from resources_kit import resources
 
 from orchestration.churn_risk import evaluation, pipeline
 from orchestration.settings import MARTS_SCHEMA
@@ -106,7 +107,9 @@ def test_a_second_run_on_unchanged_features_retrains_and_rewrites_nothing(
     monkeypatch.setenv("EMPATHY_BUILD_DB", str(db))
     runs = []
     for _ in range(2):
-        result = dg.materialize([churn_risk], instance=dg.DagsterInstance.ephemeral())
+        result = dg.materialize(
+            [churn_risk], instance=dg.DagsterInstance.ephemeral(), resources=resources()
+        )
         assert result.success
         runs.append(result)
         if len(runs) == 1:

@@ -9,16 +9,17 @@ import dagster as dg
 import duckdb
 import pytest
 from clv_simulation import simulate_orders
+from resources_kit import resources
 
-from orchestration.clv.config import ClvConfig
-from orchestration.clv.pipeline import (
+from orchestration.clv.clv_run import (
     FIT_TABLE,
     PREDICTIONS_TABLE,
     orders_source,
     run_clv,
     write_tables,
 )
-from orchestration.defs.clv_predictions import clv_predictions
+from orchestration.clv.config import ClvConfig
+from orchestration.defs.clv import clv_predictions
 from orchestration.quality.marts import validate_marts
 from orchestration.quality.suites import load_suites
 from orchestration.settings import Settings
@@ -38,7 +39,7 @@ def _stage_orders(settings: Settings, orders) -> None:
 
 
 def _materialize(instance: dg.DagsterInstance) -> dict[str, dict]:
-    result = dg.materialize([clv_predictions], instance=instance)
+    result = dg.materialize([clv_predictions], instance=instance, resources=resources())
     assert result.success
     return {
         event.asset_key.to_user_string(): {

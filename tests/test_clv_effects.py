@@ -1,6 +1,6 @@
 """Planted effect: customers who felt understood have a higher predicted 12-month value.
 
-The segment is the ground truth's (orchestration/demo/effect_measures.py `understood_value`):
+The segment is the ground truth's (empathy_devtools/demo/effect_measures.py `understood_value`):
 customers with a felt_understood answer, understood = their mean answer >= 4. The value is
 the CLV models' discounted 12-month value of customers with at least one order, fitted on the
 demo warehouse's staged orders as the `clv_predictions` asset does. Welch's 95% interval of
@@ -16,8 +16,8 @@ import pandas as pd
 from effects_warehouse import Warehouse
 from scipy import stats
 
+from orchestration.clv.clv_run import orders_source, run_clv
 from orchestration.clv.config import ClvConfig
-from orchestration.clv.pipeline import orders_source, run_clv
 
 SEGMENT_SQL = """
     SELECT customer_id, avg(felt_understood) >= 4 AS understood

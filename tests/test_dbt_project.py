@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orchestration.defs.dbt_models import dbt_project, ensure_manifest
+from orchestration.defs.dbt_models import dbt_project
 from orchestration.ingest import LINEAGE_COLUMNS, load_contract
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -15,7 +15,7 @@ MODELS_DIR = DBT_PROJECT_DIR / "models"
 
 @pytest.fixture(scope="module")
 def manifest() -> dict:
-    return json.loads(ensure_manifest(dbt_project).read_text())
+    return json.loads(dbt_project.manifest_path.read_text())
 
 
 def _raw_source_tables() -> dict[str, dict[str, str]]:

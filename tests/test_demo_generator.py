@@ -16,7 +16,7 @@ import duckdb
 import pytest
 import yaml
 
-from orchestration.demo.generator import PLANTED_EFFECTS, DemoSize, generate
+from empathy_devtools.demo.generator import PLANTED_EFFECTS, DemoSize, generate
 from orchestration.settings import PROJECT_ROOT
 
 MAPPINGS = PROJECT_ROOT / "mappings"

@@ -15,17 +15,13 @@ import duckdb
 import pytest
 from ingest_kit import MAPPINGS, with_mappings, write_export
 from quality_kit import MART_KEYS, publication_log, run_gated, start, write_build_db
+from resources_kit import resources
 
+from orchestration.defs import publish as publish_asset
 from orchestration.defs.jobs import WRITER_POOL
-from orchestration.defs.operations import (
-    TRANSIENT_RETRY,
-    NotRetried,
-    only_transient_retried,
-    read_failed_runs,
-    record_failed_run,
-)
+from orchestration.defs.operations import TRANSIENT_RETRY, NotRetried, only_transient_retried
 from orchestration.errors import is_transient
-from orchestration.publish import asset as publish_asset
+from orchestration.failed_runs import read_failed_runs, record_failed_run
 from orchestration.publish.fingerprints import mart_fingerprints
 from orchestration.publish.gate import run_mart_fingerprints
 from orchestration.settings import MARTS_SCHEMA, Settings
@@ -190,14 +186,16 @@ def test_item8_every_writer_step_has_the_transient_retry_policy() -> None:
 def test_item8_a_bad_mapping_fails_the_ingest_step_once_with_line_and_column(
     isolated_settings: Settings, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from orchestration.defs.ingestion import defs as ingestion
+    from orchestration.defs.ingest import defs as ingestion
 
     broken = MAPPINGS["surveys"].replace('delimiter: ";"', 'delimiter: [";"')
     settings = with_mappings(tmp_path, monkeypatch, {"surveys": broken})
     write_export(settings, "surveys/responses.csv", "id;type\n1;csat\n")
     surveys = next(a for a in ingestion.assets if a.op.name == "ingest_surveys")
     with dg.DagsterInstance.get() as instance:
-        result = dg.materialize([surveys], instance=instance, raise_on_error=False)
+        result = dg.materialize(
+            [surveys], instance=instance, raise_on_error=False, resources=resources(settings)
+        )
         assert not result.success
         starts = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_START]
         assert len(starts) == 1  # not retried: main retried it 3 times (45-60 s)
@@ -244,19 +242,21 @@ def test_item2_a_run_with_the_key_deleted_refuses_at_once_and_writes_nothing(
 ) -> None:
     from ingest_kit import EXPORTS, table_rows
 
-    from orchestration.defs.ingestion import defs as ingestion
+    from orchestration.defs.ingest import defs as ingestion
 
     settings = with_mappings(tmp_path, monkeypatch)
     write_export(settings, "hr/employees.csv", EXPORTS["hr/employees.csv"])
     ingest = list(ingestion.assets)
     with dg.DagsterInstance.get() as instance:
-        assert dg.materialize(ingest, instance=instance).success
+        assert dg.materialize(ingest, instance=instance, resources=resources(settings)).success
         settings.key_file.unlink()
         for name, content in EXPORTS.items():
             write_export(settings, name.replace(".", "_new."), content)
         before = table_rows(settings)
 
-        result = dg.materialize(ingest, instance=instance, raise_on_error=False)
+        result = dg.materialize(
+            ingest, instance=instance, raise_on_error=False, resources=resources(settings)
+        )
 
     assert not result.success
     assert table_rows(settings) == before and not settings.key_file.exists()

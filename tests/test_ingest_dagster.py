@@ -15,13 +15,14 @@ from ingest_kit import (
     with_mappings,
     write_export,
 )
+from resources_kit import resources
 
-from orchestration.defs.ingestion import defs, landing_folder_sensor
+from orchestration.defs.ingest import defs, landing_folder_sensor
 from orchestration.ingest import load_contract
 
 
 def _materialize(instance: dg.DagsterInstance) -> tuple[dict[str, dict], str]:
-    result = dg.materialize(list(defs.assets), instance=instance)
+    result = dg.materialize(list(defs.assets), instance=instance, resources=resources())
     assert result.success
     metadata = {
         event.asset_key.to_user_string(): {
@@ -71,7 +72,7 @@ def test_assets_materialize_every_raw_table_and_a_second_run_adds_nothing(tmp_pa
 @pytest.mark.usefixtures("isolated_settings")
 def test_sensor_requests_a_run_once_per_new_or_changed_file(tmp_path, monkeypatch):
     settings = with_mappings(tmp_path, monkeypatch)
-    context = dg.build_sensor_context(cursor=None)
+    context = dg.build_sensor_context(cursor=None, resources=resources(settings))
     assert isinstance(landing_folder_sensor(context), dg.SkipReason)  # no landing folder yet
 
     write_export(settings, "crm/customers.csv", EXPORTS["crm/customers.csv"])
@@ -97,7 +98,8 @@ def test_sensor_requests_a_run_only_for_content_not_in_the_ledger(tmp_path, monk
     settings = with_mappings(tmp_path, monkeypatch)
     path = write_export(settings, "crm/customers.csv", EXPORTS["crm/customers.csv"])
     ingest_all(settings)
-    context = dg.build_sensor_context(cursor=None)  # a fresh cursor, as after a restart
+    # a fresh cursor, as after a restart
+    context = dg.build_sensor_context(cursor=None, resources=resources(settings))
     assert isinstance(landing_folder_sensor(context), dg.SkipReason)
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     assert "already has" in landing_folder_sensor(context).skip_message

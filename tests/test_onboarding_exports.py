@@ -172,11 +172,7 @@ def test_reload_forgets_rows_quarantine_and_ledger_then_loads_again(
 
 
 def test_a_run_started_without_its_checks_is_not_a_data_failure_on_the_board(settings):
-    from orchestration.defs.operations import (
-        CHECKS_NOT_RUN,
-        failed_runs_path,
-        read_failed_runs,
-    )
+    from orchestration.failed_runs import CHECKS_NOT_RUN, failed_runs_path, read_failed_runs
 
     path = failed_runs_path(settings)
     path.parent.mkdir(parents=True)
@@ -199,7 +195,7 @@ def test_freshness_of_a_mart_without_any_date_is_skipped_not_failed():
     `period_start` is empty; their freshness cannot be judged and must not block."""
     import pandas as pd
 
-    from orchestration.quality.runner import validate_frame
+    from orchestration.quality.gx_validation import validate_frame
     from orchestration.quality.suites import load_suites
 
     suite = load_suites("marts")["fct_service_sentiment"]

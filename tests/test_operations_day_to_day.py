@@ -4,17 +4,16 @@ import json
 
 import dagster as dg
 import pytest
+from resources_kit import resources
 
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import (
     TRANSIENT_RETRY,
     BadDataFailure,
     daily_pipeline_schedule,
-    failed_runs_path,
-    read_failed_runs,
     record_failed_runs,
-    scrub_error,
 )
+from orchestration.failed_runs import failed_runs_path, read_failed_runs, scrub_error
 from orchestration.settings import Settings
 
 _QUICK_RETRY = dg.RetryPolicy(
@@ -104,6 +103,7 @@ def test_the_failure_sensor_records_the_failed_step_without_values(
             dagster_event=failure,
             dagster_instance=instance,
             dagster_run=result.dagster_run,
+            resources=resources(isolated_settings),
         ).for_run_failure()
         record_failed_runs(context)
         record_failed_runs(context)  # a sensor re-evaluation must not list the run twice

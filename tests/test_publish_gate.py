@@ -2,8 +2,9 @@
 
 import dagster as dg
 from quality_kit import DEFECTS, gated_assets, publication_log, run_gated, write_build_db
+from resources_kit import resources
 
-from orchestration.defs.operations import CHECKS_NOT_RUN
+from orchestration.failed_runs import CHECKS_NOT_RUN
 from orchestration.settings import Settings
 
 SERVING = dg.AssetKey("serving_database")
@@ -46,8 +47,10 @@ def test_publication_refuses_a_run_in_which_the_checks_did_not_run(
     serving = isolated_settings.serving_db
     good_bytes = serving.read_bytes()
 
-    write_build_db(isolated_settings, "duplicate_keys", export="b")
-    result = dg.materialize(gated_assets(), selection=[SERVING], raise_on_error=False)
+    write_build_db(isolated_settings, "interval_above_its_point", export="b")
+    result = dg.materialize(
+        gated_assets(), selection=[SERVING], raise_on_error=False, resources=resources()
+    )
     assert not result.success
     assert serving.read_bytes() == good_bytes
     message = _failure_messages(result)

@@ -3,11 +3,12 @@
 import dagster as dg
 import pandas as pd
 from quality_kit import MART_KEYS, gated_assets, run_gated, write_build_db
+from resources_kit import resources
 
+from orchestration.defs.quality import BATCH_CHECK, build_raw_batch_checks
 from orchestration.quality.batch import recording_validator
-from orchestration.quality.checks import BATCH_CHECK, build_raw_batch_checks
-from orchestration.quality.report import report_dir
 from orchestration.quality.suites import load_suites
+from orchestration.quality.validation_report import report_dir
 from orchestration.settings import Settings
 
 
@@ -34,11 +35,13 @@ def test_a_clean_run_evaluates_every_check_and_writes_the_report(
     suites = load_suites("marts")
     assert len(evaluations) == sum(len(suites[k.path[-1]].rules) for k in MART_KEYS)
     assert all(e.passed for e in evaluations)
-    keys_unique = next(
-        e for e in evaluations if e.check_name == "gx_keys_unique" and e.asset_key == MART_KEYS[0]
+    non_negative = next(
+        e
+        for e in evaluations
+        if e.check_name == "gx_n_top2_non_negative" and e.asset_key == MART_KEYS[0]
     )
-    metadata = {k: v.value for k, v in keys_unique.metadata.items()}
-    assert metadata["expectation"] == "expect_compound_columns_to_be_unique"
+    metadata = {k: v.value for k, v in non_negative.metadata.items()}
+    assert metadata["expectation"] == "expect_column_values_to_be_between"
     assert (metadata["element_count"], metadata["unexpected_count"]) == (4, 0)
     assert metadata["unexpected_share"] == 0.0
 
@@ -57,12 +60,12 @@ def test_a_clean_run_evaluates_every_check_and_writes_the_report(
 def test_a_failing_check_carries_counts_and_shares_never_values(
     isolated_settings: Settings,
 ) -> None:
-    write_build_db(isolated_settings, "out_of_range_scores")
+    write_build_db(isolated_settings, "out_of_range_counts")
     result = run_gated()
     assert not result.success
     failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
     assert [(e.asset_key.path[-1], e.check_name) for e in failed] == [
-        ("fct_csat", "gx_csat_mean_in_range")
+        ("fct_csat", "gx_n_score_1_non_negative")
     ]
     (evaluation,) = failed
     assert evaluation.severity == dg.AssetCheckSeverity.ERROR
@@ -70,7 +73,7 @@ def test_a_failing_check_carries_counts_and_shares_never_values(
     assert (metadata["unexpected_count"], metadata["element_count"]) == (2, 4)
     assert metadata["unexpected_share"] == 0.5
     shown = (evaluation.description or "") + repr(metadata)
-    assert "6.2" not in shown and "6.5" not in shown
+    assert "-6" not in shown
     html = (report_dir(isolated_settings) / "latest.html").read_text()
     assert "1 blocking and 0 warning expectations failed" in html
     assert "Publication is refused" in html
@@ -100,6 +103,7 @@ def test_raw_checks_summarize_this_runs_file_validations(isolated_settings: Sett
     result = dg.materialize(
         [trainings, orders, build_raw_batch_checks(["trainings", "orders"])],
         raise_on_error=False,
+        resources=resources(),
     )
     by_entity = {e.asset_key.path[-1]: e for e in result.get_asset_check_evaluations()}
     assert {e.check_name for e in by_entity.values()} == {BATCH_CHECK}

@@ -11,9 +11,10 @@ import dagster as dg
 import duckdb
 import pytest
 import scorecard_kit as kit
+from resources_kit import resources
 
-from orchestration.defs.operations import failed_runs_path
-from orchestration.defs.reporting import board_scorecard
+from orchestration.defs.scorecard import board_scorecard
+from orchestration.failed_runs import failed_runs_path
 from orchestration.publish.serving import Publication, publish
 from orchestration.scorecard import render_scorecard
 from orchestration.scorecard.render import read_scorecard
@@ -143,7 +144,7 @@ def test_asset_renders_the_current_publication(isolated_settings: Settings) -> N
     kit.publish_planted(isolated_settings)
     version = publish(isolated_settings, Publication("second-run", (), ()))
 
-    result = dg.materialize([board_scorecard])
+    result = dg.materialize([board_scorecard], resources=resources())
 
     assert result.success
     (materialization,) = result.asset_materializations_for_node("board_scorecard")

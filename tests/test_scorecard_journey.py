@@ -12,7 +12,7 @@ from effects_warehouse import Warehouse
 
 from orchestration.scorecard import render_scorecard
 from orchestration.scorecard.journey import journey_section, path_label
-from orchestration.scorecard.serving import ServingFile
+from orchestration.scorecard.serving_reader import ServingFile
 from orchestration.settings import Settings
 
 

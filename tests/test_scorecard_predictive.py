@@ -17,7 +17,7 @@ from effects_warehouse import Warehouse
 from orchestration.churn_risk import pipeline
 from orchestration.scorecard import render_scorecard
 from orchestration.scorecard.predictive import predictive_section
-from orchestration.scorecard.serving import ServingFile
+from orchestration.scorecard.serving_reader import ServingFile
 from orchestration.settings import MARTS_SCHEMA, Settings
 
 

@@ -12,7 +12,7 @@ from effects_warehouse import Warehouse
 from orchestration.scorecard import render_scorecard
 from orchestration.scorecard.render import read_scorecard, to_html
 from orchestration.scorecard.service import service_section
-from orchestration.scorecard.serving import ServingFile
+from orchestration.scorecard.serving_reader import ServingFile
 from orchestration.settings import Settings
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import dagster as dg
 import duckdb
+from resources_kit import resources
 
 from orchestration.defs.jobs import WRITER_POOL
-from orchestration.defs.text_analytics import OCCURRENCES_KEY, SCORES_KEY, text_analytics
+from orchestration.defs.text import OCCURRENCES_KEY, SCORES_KEY, text_analytics
 from orchestration.ingest import ensure_tables
 from orchestration.settings import Settings
 
@@ -16,7 +17,7 @@ SECRET_TEXT = "Priya went above and beyond, call me on 555-0147"
 
 def test_asset_specs_follow_the_architecture() -> None:
     assert set(text_analytics.keys) == {OCCURRENCES_KEY, SCORES_KEY}
-    assert {text_analytics.group_names_by_key[k] for k in text_analytics.keys} == {"enrichment"}
+    assert {text_analytics.group_names_by_key[k] for k in text_analytics.keys} == {"text"}
     assert text_analytics.op.pool == WRITER_POOL
     raw = {
         dg.AssetKey(["raw", e])
@@ -26,7 +27,9 @@ def test_asset_specs_follow_the_architecture() -> None:
 
 
 def materialize() -> dg.ExecuteInProcessResult:
-    return dg.materialize([text_analytics], instance=dg.DagsterInstance.ephemeral())
+    return dg.materialize(
+        [text_analytics], instance=dg.DagsterInstance.ephemeral(), resources=resources()
+    )
 
 
 def scores_metadata(result: dg.ExecuteInProcessResult) -> dict[str, object]:

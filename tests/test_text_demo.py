@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.demo.generator import DemoSize, generate
+from empathy_devtools.demo.generator import DemoSize, generate
 from orchestration.ingest import ingest_source, load_contract
 from orchestration.settings import Settings
 from orchestration.text.enrichment import EnrichmentStats, run_enrichment

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from orchestration.text import emotion_eval, evaluate
+from empathy_devtools.text_eval import emotion_eval, evaluate
 from orchestration.text.lexicon import load_lexicon
 from orchestration.text.scorer import score_text
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from orchestration.text import emotion_eval
+from empathy_devtools.text_eval import emotion_eval
 
 pytestmark = pytest.mark.realdata
 

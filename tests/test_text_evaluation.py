@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from orchestration.text import evaluate
-from orchestration.text.metrics import balanced_accuracy, best_threshold, macro_f1
-from orchestration.text.throughput import distinct_variants
+from empathy_devtools.text_eval import evaluate
+from empathy_devtools.text_eval.metrics import balanced_accuracy, best_threshold, macro_f1
+from empathy_devtools.text_eval.throughput import distinct_variants
 
 
 def test_metrics_on_a_hand_counted_example() -> None:
@@ -72,10 +72,13 @@ def test_small_evaluation_writes_a_consistent_report(
     wall = written["throughput"]["wall_clock"]
     assert written["throughput"]["distinct_texts"] == 120 * evaluate.VOLUME_COPIES
     assert wall["ratio_to_cores_x_textblob"] == pytest.approx(
-        wall["asset_texts_per_second"] / (speed["cores"] * wall["textblob_per_core"]), rel=0.01
+        # the report rounds ratios to 3 decimals: on a loaded machine a small ratio loses >1%
+        wall["asset_texts_per_second"] / (speed["cores"] * wall["textblob_per_core"]),
+        rel=0.01,
+        abs=5e-4,
     )
     assert wall["ratio_to_textblob_on_all_cores"] == pytest.approx(
-        wall["asset_texts_per_second"] / 1000.0, rel=0.01
+        wall["asset_texts_per_second"] / 1000.0, rel=0.01, abs=5e-4
     )
     assert len(wall["all_runs"]["asset"]) == evaluate.MEASURE_ROUNDS
     assert wall["asset_texts_per_second"] == max(wall["all_runs"]["asset"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orchestration.text.masking import mask_text
-from orchestration.text.staff import StaffDirectory
+from orchestration.text.staff_names import StaffDirectory
 from orchestration.text.textblob_compat import tokenized
 
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orchestration.text.evaluate import (
+from empathy_devtools.text_eval.evaluate import (
     CLOTHING_REVIEWS,
     TARGET_POINTS,
     load_labelled_reviews,
     seeded_halves,
 )
+from empathy_devtools.text_eval.metrics import balanced_accuracy, best_threshold, macro_f1
 from orchestration.text.lexicon import load_lexicon
-from orchestration.text.metrics import balanced_accuracy, best_threshold, macro_f1
 from orchestration.text.scorer import TextScore, score_text
 
 pytestmark = pytest.mark.realdata

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textblob import TextBlob
 
-from orchestration.text.evaluate import CLOTHING_REVIEWS, load_labelled_reviews
+from empathy_devtools.text_eval.evaluate import CLOTHING_REVIEWS, load_labelled_reviews
 from orchestration.text.textblob_compat import polarity_subjectivity, tokenized
 
 TRICKY = [

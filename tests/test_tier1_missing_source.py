@@ -10,11 +10,12 @@ import shutil
 import dagster as dg
 import duckdb
 import pytest
+from resources_kit import resources
 
-from orchestration.defs import ingestion, text_analytics
+from empathy_devtools.demo.generator import DemoSize, generate
+from orchestration.defs import ingest, text
 from orchestration.defs.dbt_models import dbt_models
 from orchestration.defs.dbt_models import defs as dbt_defs
-from orchestration.demo.generator import DemoSize, generate
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 pytestmark = [pytest.mark.slow]
@@ -32,8 +33,8 @@ def test_without_surveys_the_index_names_what_is_missing(isolated_settings: Sett
     shutil.rmtree(isolated_settings.landing_dir / "surveys")
 
     result = dg.materialize(
-        [*ingestion.defs.assets, *text_analytics.defs.assets, dbt_models],
-        resources=dbt_defs.resources,
+        [*ingest.defs.assets, *text.defs.assets, dbt_models],
+        resources=resources(**dbt_defs.resources),
     )
 
     assert result.success

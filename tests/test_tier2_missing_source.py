@@ -12,9 +12,9 @@ import duckdb
 import pytest
 from tier2_kit import build_tier2, ingest_and_enrich, rows
 
-from orchestration.demo.generator import DemoSize, generate
+from empathy_devtools.demo.generator import DemoSize, generate
 from orchestration.scorecard.customer_value import NO_CHURN, NO_EXITS, NO_VALUE, customer_value
-from orchestration.scorecard.serving import ServingFile
+from orchestration.scorecard.serving_reader import ServingFile
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 pytestmark = [pytest.mark.slow]

@@ -5,7 +5,7 @@
 - `gamma_gamma`: Gamma-Gamma spend model and expected average order value.
 - `value`: discounted 12-month value from both models.
 - `holdout`: predicted vs actual repeat purchases in a holdout window.
-- `pipeline`: the calibration/holdout check, refit on all history, result tables.
+- `clv_run`: the calibration/holdout check, refit on all history, result tables.
 
-Nothing here imports Dagster; `orchestration/defs/clv_predictions.py` wires it as an asset.
+Nothing here imports Dagster; `orchestration/defs/clv.py` wires it as an asset.
 """

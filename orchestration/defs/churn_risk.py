@@ -26,7 +26,8 @@ from orchestration.churn_risk.pipeline import (
 )
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
-from orchestration.settings import MARTS_SCHEMA, Settings
+from orchestration.defs.resources import SettingsResource
+from orchestration.settings import MARTS_SCHEMA
 
 GROUP = "tier3_advanced"
 TABLES = (PREDICTIONS_TABLE, CARD_TABLE, DECILES_TABLE)
@@ -76,9 +77,11 @@ def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     pool=WRITER_POOL,
     retry_policy=TRANSIENT_RETRY,
 )
-def churn_risk(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
+def churn_risk(
+    context: dg.AssetExecutionContext, settings: SettingsResource
+) -> Iterator[dg.MaterializeResult]:
     """Evaluate on the time split, gate against the baseline, score, write."""
-    settings = Settings.from_env()
+    settings = settings.get()
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     with only_transient_retried(), duckdb.connect(str(settings.build_db)) as con:
         fingerprint = input_fingerprint(con)

@@ -10,9 +10,7 @@ keep the default `[schema, name]`, e.g. `marts/fct_csat`, `staging/stg_crm__cust
 """
 
 import os
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
@@ -24,13 +22,14 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
+from orchestration.defs.resources import SettingsResource
 from orchestration.publish.fingerprints import (
     LEDGER_KEY,
     METADATA_KEY,
     mart_fingerprints,
     newest_ledger_seq,
 )
-from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA, Settings
+from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA
 
 SEED_GROUP = "reference"
 DBT_TARGET = "dbt_target"
@@ -42,49 +41,13 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else "dbt"
 
 
-PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
-
-
-def _newest_source_mtime(project_dir: Path) -> float:
-    paths = [project_dir / name for name in PROJECT_SOURCES]
-    files = [p for p in paths if p.is_file()]
-    files += [f for p in paths if p.is_dir() for f in p.rglob("*") if f.is_file()]
-    return max(f.stat().st_mtime for f in files)
-
-
-def ensure_manifest(project: DbtProject) -> Path:
-    """Parse the project when its manifest is missing or older than a project file.
-
-    `make setup` normally parses; this keeps `dagster dev`, tests and scripts right after an
-    edit. The manifest is written in a temporary folder and moved into place in one rename,
-    so processes loading the definitions at the same time never read half a file.
-    """
-    manifest = Path(project.manifest_path)
-    project_dir = Path(project.project_dir)
-    if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(project_dir):
-        return manifest
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=manifest.parent) as target:
-        subprocess.run(
-            [
-                dbt_executable(),
-                "parse",
-                "--quiet",
-                "--profiles-dir",
-                str(project.profiles_dir),
-                "--target-path",
-                target,
-            ],
-            cwd=project_dir,
-            check=True,
-        )
-        os.replace(Path(target) / "manifest.json", manifest)
-    return manifest
-
-
 @contextmanager
 def environment_variable(name: str, value: str) -> Iterator[None]:
-    """Set one environment variable for the duration of the block, then restore it."""
+    """Set one environment variable for the duration of the block, then restore it.
+
+    dbt runs in a subprocess that dagster-dbt starts with this process's environment, and
+    profiles.yml reads the build database's path from EMPATHY_BUILD_DB: the one setting that
+    has to travel by environment."""
     previous = os.environ.get(name)
     os.environ[name] = value
     try:
@@ -109,8 +72,14 @@ class LayerAndTierTranslator(DagsterDbtTranslator):
         return dbt_resource_props["fqn"][2] if layer == "marts" else layer
 
 
+# One way to prepare the manifest: `make setup` parses when a dbt file changed (Makefile rule);
+# `dagster dev` re-parses on start (`prepare_if_dev`).
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
+if not dbt_project.manifest_path.exists():
+    raise FileNotFoundError(
+        f"{dbt_project.manifest_path} is missing: run `make setup` (it runs `dbt parse`)"
+    )
 
 
 @contextmanager
@@ -127,15 +96,17 @@ def _dbt_echo(log_file: Path) -> Iterator[None]:
 
 
 @dbt_assets(
-    manifest=ensure_manifest(dbt_project),
+    manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=LayerAndTierTranslator(),
     pool=WRITER_POOL,
     retry_policy=TRANSIENT_RETRY,
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+def dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource
+) -> Iterator[Any]:
     """`dbt build` of the selected models, seeds and their tests, on the build database."""
-    build_db = Settings.from_env().build_db
+    build_db = settings.get().build_db
     # DbtCliResource hands this process's environment to the dbt subprocess it starts in
     # `cli`; profiles.yml reads the database path from EMPATHY_BUILD_DB. dbt's artifacts go
     # next to the database they describe (one writer at a time: the pool), which also lets

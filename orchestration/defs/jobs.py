@@ -2,10 +2,11 @@
 
 import dagster as dg
 
+from orchestration.runlock import WRITER_RUN_TAG
+
+# Every asset and check that opens the build database (even read-only: a reader blocks DuckDB's
+# writer) runs in this pool; the instance (`orchestration/dagster.yaml`) limits it to 1.
 WRITER_POOL = "duckdb_writer"
-# Every run of the pipeline carries this tag; `orchestration/dagster.yaml` queues runs with it
-# one at a time, so two runs never interleave their writes (the pool serialises steps only).
-WRITER_RUN_TAG = "empathy/writes"
 
 empathy_pipeline = dg.define_asset_job(
     name="empathy_pipeline",

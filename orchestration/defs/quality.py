@@ -1,23 +1,177 @@
-"""Wiring of the quality gates: GX checks on the dbt marts and on the raw entities.
+"""Quality layer: Great Expectations suites as Dagster asset checks on the marts and raw entities.
 
-The checks themselves are built in `orchestration.quality.checks`; this module finds the mart
-assets (the dbt models materialized in schema `marts`, and the marts Python assets write) and
-the raw entities with a suite.
+- Mart suites (`expectations/marts/<table>.json`): one check per expectation on the mart's
+  asset, named `gx_<expectation name>`; `blocking=True` (severity ERROR) where a failure means
+  wrong numbers, WARN otherwise. All run in one op that reads the build database (so it is in
+  the writer pool: even a reader blocks DuckDB's writer) and writes the validation report.
+- Raw suites (`expectations/raw/<entity>.json`) run inside ingestion on each file before it
+  is loaded; the check `gx_file_batches` on `raw/<entity>` summarizes this run's files from
+  the batch log. It is a warning: a failing file was already kept out whole.
+Check metadata carries the expectation, counts and shares, never values. The mart assets are
+the dbt models materialized in schema `marts` and the marts the Python assets write.
 """
 
-import dagster as dg
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
-from orchestration.quality.checks import build_mart_checks, build_raw_batch_checks
+import dagster as dg
+import duckdb
+
+from orchestration.defs.jobs import WRITER_POOL
+from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
+from orchestration.defs.resources import SettingsResource
+from orchestration.publish.fingerprints import METADATA_KEY as FINGERPRINT_KEY
+from orchestration.publish.fingerprints import mart_fingerprints
+from orchestration.quality.batch_log import read_batches
+from orchestration.quality.gx_validation import Outcome
 from orchestration.quality.suites import load_suites
 from orchestration.settings import MARTS_SCHEMA
+
+BATCH_CHECK = "gx_file_batches"
+
+
+def check_name(rule_name: str) -> str:
+    """The Dagster check name of a suite expectation."""
+    return f"gx_{rule_name}"
+
+
+def _metadata(outcome: Outcome) -> dict[str, Any]:
+    metadata: dict[str, Any] = {
+        "expectation": outcome.expectation_type,
+        "severity": outcome.severity,
+        "element_count": outcome.element_count,
+        "unexpected_count": outcome.unexpected_count,
+        "unexpected_share": outcome.unexpected_share,
+    }
+    if outcome.note:
+        metadata["note"] = outcome.note
+    return metadata
+
+
+def _check_result(
+    key: dg.AssetKey, outcome: Outcome, fingerprint: str | None = None
+) -> dg.AssetCheckResult:
+    metadata = _metadata(outcome)
+    if fingerprint is not None:  # what this check saw: publication must publish exactly that
+        metadata[FINGERPRINT_KEY] = fingerprint
+    return dg.AssetCheckResult(
+        asset_key=key,
+        check_name=check_name(outcome.name),
+        passed=outcome.passed,
+        severity=dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN,
+        description=outcome.describe(),
+        metadata=metadata,
+    )
+
+
+def build_mart_checks(mart_keys: Iterable[dg.AssetKey]) -> dg.AssetChecksDefinition:
+    """One op validating every mart that has a suite, one check per expectation."""
+    suites = load_suites("marts")
+    key_by_table = {key.path[-1]: key for key in mart_keys if key.path[-1] in suites}
+    specs = [
+        dg.AssetCheckSpec(
+            check_name(rule.name),
+            asset=key,
+            blocking=rule.blocking,
+            description=f"{rule.severity}: {rule.why}",
+        )
+        for table, key in key_by_table.items()
+        for rule in suites[table].rules
+    ]
+
+    @dg.multi_asset_check(
+        name="gx_mart_suites",
+        specs=specs,
+        can_subset=True,
+        pool=WRITER_POOL,
+        retry_policy=TRANSIENT_RETRY,
+        description="Great Expectations suites of the published marts (expectations/marts/).",
+    )
+    def gx_mart_suites(
+        context: dg.AssetCheckExecutionContext, settings: SettingsResource
+    ) -> Iterator[dg.AssetCheckResult]:
+        from orchestration.quality.marts import validate_marts
+        from orchestration.quality.validation_report import write_validation_report
+
+        settings = settings.get()
+        selected = context.selected_asset_check_keys
+        wanted = {
+            table: suites[table]
+            for table, key in key_by_table.items()
+            if any(check.asset_key == key for check in selected)
+        }
+        with (
+            only_transient_retried(),
+            duckdb.connect(str(settings.build_db), read_only=True) as con,
+        ):
+            (catalog,) = con.execute("SELECT current_database()").fetchone()
+            prints = mart_fingerprints(con, catalog, MARTS_SCHEMA, list(wanted))
+            outcomes = validate_marts(con, wanted)
+        report = write_validation_report(
+            settings, context.run.run_id, outcomes, read_batches(settings, context.run.run_id)
+        )
+        context.log.info(f"validation report: {report}")
+        for table, table_outcomes in outcomes.items():
+            for outcome in table_outcomes:
+                result = _check_result(key_by_table[table], outcome, prints.get(table))
+                if dg.AssetCheckKey(result.asset_key, result.check_name) in selected:
+                    yield result
+
+    return gx_mart_suites
+
+
+def _batch_result(key: dg.AssetKey, batches: Sequence[dict]) -> dg.AssetCheckResult:
+    failed = [o for batch in batches for o in batch["outcomes"] if not o["passed"]]
+    rejected = sum(
+        any(o["severity"] == "blocking" for o in b["outcomes"] if not o["passed"]) for b in batches
+    )
+    names = sorted({f"{o['name']} ({o['severity']})" for o in failed})
+    return dg.AssetCheckResult(
+        asset_key=key,
+        check_name=BATCH_CHECK,
+        passed=not failed,
+        severity=dg.AssetCheckSeverity.WARN,
+        description="; ".join(names) if names else "every file met its expectations",
+        metadata={
+            "files_validated": len(batches),
+            "files_rejected": rejected,
+            "rows_validated": sum(b["rows"] for b in batches),
+            "expectations_failed": ", ".join(names),
+        },
+    )
+
+
+def build_raw_batch_checks(entities: Iterable[str]) -> dg.AssetChecksDefinition:
+    """One warning check per raw entity summarizing this run's file validations."""
+    keys = {entity: dg.AssetKey(["raw", entity]) for entity in entities}
+    specs = [
+        dg.AssetCheckSpec(
+            BATCH_CHECK,
+            asset=key,
+            description="Files of this run validated before loading (expectations/raw/).",
+        )
+        for key in keys.values()
+    ]
+
+    @dg.multi_asset_check(name="gx_raw_file_batches", specs=specs, can_subset=True)
+    def gx_raw_file_batches(
+        context: dg.AssetCheckExecutionContext, settings: SettingsResource
+    ) -> Iterator[dg.AssetCheckResult]:
+        batches = read_batches(settings.get(), context.run.run_id)
+        selected = {check.asset_key for check in context.selected_asset_check_keys}
+        for entity, key in keys.items():
+            if key in selected:
+                yield _batch_result(key, [b for b in batches if b["entity"] == entity])
+
+    return gx_raw_file_batches
 
 
 def mart_asset_keys() -> list[dg.AssetKey]:
     """Keys of every table of the `marts` schema: the dbt models materialized there (from
     dagster-dbt metadata) and the Python-built marts (`clv_predictions`, `churn_risk`)."""
-    from orchestration.defs import churn_risk, clv_predictions, dbt_models
+    from orchestration.defs import churn_risk, clv, dbt_models
 
-    keys = list(clv_predictions.MART_KEYS) + list(churn_risk.MART_KEYS)
+    keys = list(clv.MART_KEYS) + list(churn_risk.MART_KEYS)
     for assets_def in dbt_models.defs.assets or []:
         for spec in assets_def.specs:
             table = str(spec.metadata.get("dagster/table_name", ""))

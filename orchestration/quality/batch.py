@@ -13,7 +13,7 @@ import pandas as pd
 
 from orchestration.ingest import BatchValidator, BatchVerdict
 from orchestration.quality.batch_log import record_batch
-from orchestration.quality.runner import Outcome, validate_frame
+from orchestration.quality.gx_validation import Outcome, validate_frame
 from orchestration.quality.suites import Suite, load_suites
 from orchestration.settings import Settings
 

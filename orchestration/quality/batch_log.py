@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from orchestration.quality.runner import Outcome
+from orchestration.quality.gx_validation import Outcome
 from orchestration.settings import Settings
 
 

@@ -19,7 +19,7 @@ from functools import cache
 
 import duckdb
 
-from orchestration.quality.runner import Outcome, validate_frame
+from orchestration.quality.gx_validation import Outcome, validate_frame
 from orchestration.quality.suites import Suite
 from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA, RAW_SCHEMA
 

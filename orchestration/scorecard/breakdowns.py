@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from orchestration.scorecard import charts
 from orchestration.scorecard import formatting as fmt
-from orchestration.scorecard.serving import ServingFile
+from orchestration.scorecard.serving_reader import ServingFile
 
 METRIC = "csat_top2_share"
 GRAINS = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from orchestration.scorecard import formatting as fmt
-from orchestration.scorecard.serving import ServingFile
+from orchestration.scorecard.serving_reader import ServingFile
 
 SEGMENTS = ("high", "mixed", "low", "no_signal")
 NO_VALUE = "no orders and no reported CLTV in the exports"

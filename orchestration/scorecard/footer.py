@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orchestration.defs.operations import read_failed_runs
+from orchestration.failed_runs import read_failed_runs
 from orchestration.scorecard import formatting as fmt
-from orchestration.scorecard.serving import ServingFile
+from orchestration.scorecard.serving_reader import ServingFile
 from orchestration.settings import Settings
 
 # Marts whose dates say how recent the published data is.

@@ -14,7 +14,7 @@ import pandas as pd
 
 from orchestration.scorecard import charts
 from orchestration.scorecard import formatting as fmt
-from orchestration.scorecard.serving import ServingFile
+from orchestration.scorecard.serving_reader import ServingFile
 
 MOVERS_SHOWN = 3
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from orchestration.scorecard import charts
 from orchestration.scorecard import formatting as fmt
-from orchestration.scorecard.serving import ServingFile
+from orchestration.scorecard.serving_reader import ServingFile
 
 TOP_FRICTION = 5
 TOP_PATHS = 8

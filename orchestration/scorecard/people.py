@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from orchestration.scorecard import formatting as fmt
-from orchestration.scorecard.serving import ServingFile
+from orchestration.scorecard.serving_reader import ServingFile
 
 SUPPRESSED = "Suppressed"
 GRAIN_ORDER = {"overall": 0, "department": 1, "frontline": 2, "team": 3}

@@ -24,7 +24,7 @@ from orchestration.scorecard.journey import JourneySection, journey_section
 from orchestration.scorecard.people import PeopleSection, people_section
 from orchestration.scorecard.predictive import PredictiveSection, predictive_section
 from orchestration.scorecard.service import ServiceSection, service_section
-from orchestration.scorecard.serving import ServingFile
+from orchestration.scorecard.serving_reader import ServingFile
 from orchestration.scorecard.voice import Voice, voice
 from orchestration.settings import Settings
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from orchestration.scorecard import formatting as fmt
-from orchestration.scorecard.serving import ServingFile
+from orchestration.scorecard.serving_reader import ServingFile
 
 # Quotes and topics come from the last RECENT_DAYS of texts before the newest one.
 RECENT_DAYS = 90

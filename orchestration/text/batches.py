@@ -17,7 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from orchestration.text.lexicon import EMOTIONS, load_lexicon
 from orchestration.text.masking import mask_text
 from orchestration.text.scorer import score_tokenized
-from orchestration.text.staff import NO_STAFF, StaffDirectory
+from orchestration.text.staff_names import NO_STAFF, StaffDirectory
 from orchestration.text.textblob_compat import tokenized
 
 BATCH_SIZE = 2000  # texts per batch: about half a second of work for one core

@@ -28,7 +28,7 @@ from orchestration.text.batches import (
     score_batches,
 )
 from orchestration.text.lexicon import Lexicon, load_lexicon
-from orchestration.text.staff import load_staff
+from orchestration.text.staff_names import load_staff
 
 OCCURRENCES = f"{ENRICHMENT_SCHEMA}.text_occurrences"
 SCORES = f"{ENRICHMENT_SCHEMA}.text_scores"

@@ -1,0 +1,109 @@
+"""`empathy bench`: how the pipeline's cost grows with data on this machine.
+
+Full first runs at several demo sizes, then on the largest a daily run (a few new export
+files) and a no-op rerun. Figures go to ``docs/benchmarks/pipeline.md`` and ``pipeline.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from empathy_devtools.bench.daily_exports import add_daily_exports, daily_size
+from empathy_devtools.bench.environment import environment
+from empathy_devtools.bench.figures import scaling, step_table, write_figures
+from empathy_devtools.bench.pipeline_runs import RunFigures, run_pipeline
+from empathy_devtools.demo.generator import DemoSize, generate
+from orchestration.settings import PROJECT_ROOT, environment_under
+
+REPORT_DIR = PROJECT_ROOT / "docs" / "benchmarks"
+DEFAULT_SIZES = (500, 2_000)
+DEMO_SEED = 42
+
+
+@dataclass(frozen=True)
+class FullRun:
+    """A first run on fresh demo exports of `customers`, and how long generating them took."""
+
+    customers: int
+    demo_seconds: float
+    run: RunFigures
+
+    def as_dict(self) -> dict[str, object]:
+        return {**vars(self), "run": self.run.as_dict()}
+
+
+def _full_run(root: Path, customers: int) -> FullRun:
+    landing = Path(environment_under(root)["EMPATHY_LANDING_DIR"])
+    started = time.perf_counter()
+    generate(landing, size=DemoSize(customers=customers), seed=DEMO_SEED)
+    demo_seconds = round(time.perf_counter() - started, 2)
+    run = run_pipeline(root, f"full {customers}")
+    print(f"full run, {customers:,} customers: {run.run_seconds:.1f} s")
+    return FullRun(customers, demo_seconds, run)
+
+
+def _daily_and_noop(root: Path, customers: int, full: RunFigures) -> dict[str, object]:
+    size = daily_size(customers)
+    files = add_daily_exports(Path(environment_under(root)["EMPATHY_LANDING_DIR"]), size)
+    daily = run_pipeline(root, "daily")
+    print(f"daily run, {files} new files: {daily.run_seconds:.1f} s")
+    noop = run_pipeline(root, "no-op")
+    print(f"no-op rerun: {noop.run_seconds:.1f} s")
+    before = full.rows
+    return {
+        "daily": {
+            "customers": size.customers,
+            "files_added": files,
+            "new_rows": {e: n - before.get(e, 0) for e, n in daily.rows.items()},
+            "new_texts": daily.texts_scored - full.texts_scored,
+            "run": daily.as_dict(),
+        },
+        "noop": {"run": noop.as_dict()},
+    }
+
+
+def _text_throughput(directory: Path) -> dict | None:
+    path = directory / "text_eval.json"
+    return json.loads(path.read_text("utf-8")).get("throughput") if path.exists() else None
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="empathy bench", description=__doc__)
+    parser.add_argument(
+        "--sizes",
+        type=lambda v: sorted(int(s) for s in v.split(",")),
+        default=list(DEFAULT_SIZES),
+        help="customers of each full run, comma-separated (default: %(default)s)",
+    )
+    parser.add_argument("--out", type=Path, default=REPORT_DIR, help="where the figures go")
+    parser.add_argument(
+        "--with-text-eval", action="store_true", help="rerun `empathy eval-text` first"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, write the figures, print the step table."""
+    args = _parse(argv or [])
+    if args.with_text_eval:
+        from empathy_devtools.text_eval.evaluate import main as evaluate
+
+        evaluate()
+    figures: dict[str, object] = {"environment": environment(), "sizes": args.sizes}
+    with tempfile.TemporaryDirectory(prefix="empathy-bench-") as tmp:
+        full = [_full_run(Path(tmp) / f"full_{n}", n) for n in args.sizes]
+        largest = Path(tmp) / f"full_{args.sizes[-1]}"
+        figures |= _daily_and_noop(largest, args.sizes[-1], full[-1].run)
+    figures["full_runs"] = [f.as_dict() for f in full]
+    if len(full) > 1:
+        figures["scaling"] = scaling(full[0].run, full[-1].run)
+    figures["text_throughput"] = _text_throughput(REPORT_DIR)
+    write_figures(figures, args.out)
+    print(step_table(figures))
+    print(f"figures written to {args.out}")
+    return 0

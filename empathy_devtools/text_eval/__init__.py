@@ -1,0 +1,1 @@
+"""`empathy eval-text`: the text scorer measured on labelled data (docs/benchmarks/text_eval.md)."""
