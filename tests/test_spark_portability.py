@@ -39,6 +39,16 @@ def test_every_engine_specific_macro_has_a_spark_implementation() -> None:
             assert re.search(rf"macro\s+spark__{name}\(", sql), f"{path.name}: no spark__{name}"
 
 
+def test_models_avoid_the_two_sql_forms_spark_reads_differently() -> None:
+    """Caught before Java is needed: `varchar` without a length is no Spark type (use
+    `dbt.type_string()`), and `avg` of a decimal literal is rounded to 5 places on Spark
+    (average integers: `then 1 else 0`)."""
+    for path in sorted((DBT_PROJECT_DIR / "models").rglob("*.sql")):
+        sql = path.read_text().lower()
+        assert not re.search(r"as\s+varchar\s*\)", sql), f"{path.name}: cast as varchar"
+        assert not re.search(r"avg\(\s*case[^()]*then\s+-?\d+\.\d", sql), f"{path.name}: avg of 1.0"
+
+
 def test_comparison_matches_rows_in_any_order_and_floats_within_1e9() -> None:
     duck = pd.DataFrame(
         {"k": ["a", "b"], "x": [0.1 + 0.2, 1e6], "n": pd.array([1, None], dtype="Int32")}
