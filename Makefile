@@ -14,7 +14,7 @@ export DAGSTER_HOME ?= $(abspath .dagster_home)
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)
 
-.PHONY: setup run test dev bench eval-text lint rollback clean
+.PHONY: setup run test dev bench eval-text lint rollback clean spark-setup spark-check
 
 setup: $(VENV)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
@@ -23,6 +23,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# dbt-spark and PySpark (the `spark` extra): for the Spark portability test and spark-check.
+SPARK_STAMP := $(VENV)/.spark-installed
+$(SPARK_STAMP): $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $@
 
 $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
@@ -37,9 +43,10 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 run: setup
 	$(BIN)/empathy run
 
-## make test: the whole test suite.
-test: setup
-	$(BIN)/ruff check orchestration tests
+## make test: the whole test suite (installs the `spark` extra: the Spark portability test
+## runs when Java is installed, as in CI; `make spark-setup` installs it).
+test: setup $(SPARK_STAMP)
+	$(BIN)/ruff check orchestration empathy_devtools tests
 	$(BIN)/pytest -n 2 --dist loadfile
 
 ## make dev: the Dagster UI on http://127.0.0.1:3000 (no authentication: loopback only);
@@ -48,9 +55,10 @@ DEV_PORT ?= 3000
 dev: setup
 	exec $(BIN)/empathy dev --host 127.0.0.1 --port $(DEV_PORT)
 
-## make bench: benchmarks; figures are written to docs/benchmarks/.
+## make bench: benchmarks; figures are written to docs/benchmarks/
+## (`make bench BENCH_ARGS=--large` adds 200,000 customers).
 bench: setup
-	$(BIN)/empathy bench
+	$(BIN)/empathy bench $(BENCH_ARGS)
 
 eval-text: setup
 	$(BIN)/empathy eval-text
@@ -59,9 +67,21 @@ eval-text: setup
 rollback: setup
 	$(BIN)/empathy rollback
 
+## make spark-setup: Java from Debian's packages (default-jre-headless, when `java` is missing;
+## needs root) and dbt-spark with PySpark, for the `spark` dbt target (docs/spark.md).
+spark-setup: setup $(SPARK_STAMP)
+	@command -v java >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+	@java -version
+
+## make spark-check: the dbt models built on a local Spark from the build database's sources
+## (run `make run` first), every published mart compared with the DuckDB build.
+spark-check: spark-setup
+	$(BIN)/empathy spark-check
+
 lint: setup
-	$(BIN)/ruff check orchestration tests
-	$(BIN)/ruff format --check orchestration tests
+	$(BIN)/ruff check orchestration empathy_devtools tests
+	$(BIN)/ruff format --check orchestration empathy_devtools tests
 
 clean:
 	rm -rf data .dagster_home dbt_project/target dbt_project/logs

@@ -34,7 +34,7 @@ def _run(args: argparse.Namespace) -> int:
     from orchestration.settings import Settings
 
     started = utc_now()
-    code = run_pipeline()
+    code = run_pipeline(full_refresh=args.full_refresh)
     lines = ingest_summary(Settings.from_env(), since=started)
     print("Ingest summary (this run):" if lines else "Ingest summary: no new or changed files.")
     print("\n".join(lines))
@@ -163,6 +163,24 @@ def _bench(args: argparse.Namespace) -> int:
     return bench(args.options)
 
 
+def _spark_check(args: argparse.Namespace) -> int:
+    from orchestration.portability.check import SparkUnavailable, run_spark_check
+    from orchestration.settings import Settings
+
+    settings = Settings.from_env()
+    if not settings.build_db.exists():
+        print(f"empathy spark-check: no build database at {settings.build_db}: run `empathy run`")
+        return 2
+    work = Path(args.work) if args.work else settings.build_db.parent / "spark"
+    try:
+        check = run_spark_check(settings.build_db, work, data_tests=not args.no_data_tests)
+    except SparkUnavailable as exc:
+        print(f"empathy spark-check: {exc}", file=sys.stderr)
+        return 2
+    print(check.report())
+    return 0 if check.ok else 1
+
+
 def _agent_key(args: argparse.Namespace) -> int:
     from orchestration.ingest.pseudonyms import KeyMismatch, Pseudonymizer
     from orchestration.settings import Settings
@@ -213,6 +231,11 @@ def main(argv: list[str] | None = None) -> int:
     demo.set_defaults(func=_demo)
 
     run = sub.add_parser("run", help="materialize every asset, publish, write the scorecard")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every dbt model from scratch (incremental ones too), even if nothing is new",
+    )
     run.set_defaults(func=_run)
 
     dev = sub.add_parser("dev", help="the Dagster UI; stops within seconds on Ctrl-C/SIGTERM")
@@ -257,6 +280,17 @@ def main(argv: list[str] | None = None) -> int:
     bench = sub.add_parser("bench", help="run the benchmarks and record the figures")
     bench.add_argument("options", nargs=argparse.REMAINDER, help="e.g. --sizes 500,2000")
     bench.set_defaults(func=_bench)
+
+    spark = sub.add_parser(
+        "spark-check",
+        help="build the dbt models on a local Spark from the build database's sources and "
+        "compare every published mart with the DuckDB build (needs Java and `.[spark]`)",
+    )
+    spark.add_argument("--work", help="work folder (default: spark/ beside the build database)")
+    spark.add_argument(
+        "--no-data-tests", action="store_true", help="build seeds and models only, no data tests"
+    )
+    spark.set_defaults(func=_spark_check)
 
     agent = sub.add_parser("agent-key", help="the pseudonym the warehouse uses for a CRM agent id")
     agent.add_argument("agent_id")

@@ -107,14 +107,20 @@ def console_log_config() -> dict:
     return {"loggers": {"console": {"config": {"log_level": level}}}}
 
 
-def run_pipeline() -> int:
-    """Materialize every asset once; print where the serving file and scorecard are."""
+def run_pipeline(full_refresh: bool = False) -> int:
+    """Materialize every asset once; print where the serving file and scorecard are.
+
+    With nothing new since the last complete run, dbt, the checks, the publication and the
+    scorecard are skipped (`orchestration.pipeline_state`); `full_refresh` rebuilds every
+    dbt model from scratch (incremental ones included) and runs everything.
+    """
     _prepare_environment()
     settings = Settings.from_env()
     _ensure_landing_data(settings)
 
     from orchestration.definitions import defs
     from orchestration.failed_runs import record_failed_run
+    from orchestration.pipeline_state import FULL_REFRESH_TAG
     from orchestration.runlock import pipeline_run_lock
 
     with (
@@ -128,7 +134,10 @@ def run_pipeline() -> int:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            tags={PID_TAG: str(os.getpid())},
+            tags={
+                PID_TAG: str(os.getpid()),
+                **({FULL_REFRESH_TAG: "true"} if full_refresh else {}),
+            },
             run_config=console_log_config(),
         )
         if not result.success:
@@ -140,6 +149,8 @@ def run_pipeline() -> int:
         print(f"The serving database was left as it was: {settings.serving_db}")
         return 1
     print(f"Run {result.run_id} succeeded.")
+    if not result.asset_materializations_for_node("serving_database"):
+        print("Nothing new since the last complete run: no dbt model ran, nothing published.")
     print(f"Serving database (open read-only in a BI tool): {settings.serving_db}")
     print(f"Board scorecard: {scorecard}")
     pdf = scorecard.with_suffix(".pdf")

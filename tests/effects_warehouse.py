@@ -13,6 +13,7 @@ most planted effects are, honestly, not distinguishable from noise.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from orchestration.settings import Settings
 from orchestration.text.enrichment import run_enrichment
 
 EFFECTS_SEED = 42
+BUILD_RESULTS = "dbt_build_results.json"
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ def build_warehouse(root: Path, effects: frozenset[str] | None, seed: int = EFFE
                 ingest_source(con, settings, source)
             run_enrichment(con)
     run_dbt(root / "build.duckdb", "build")
+    # What the build ran, unit tests included (production runs exclude them): for
+    # tests/test_dbt_unit_tests.py, whatever later runs dbt in this folder.
+    shutil.copy(root / "target" / "run_results.json", root / BUILD_RESULTS)
 
 
 def shared_warehouse(

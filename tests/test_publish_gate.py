@@ -1,7 +1,14 @@
 """Acceptance 1: bad data never reaches the serving file, and the run says why."""
 
 import dagster as dg
-from quality_kit import DEFECTS, gated_assets, publication_log, run_gated, write_build_db
+from quality_kit import (
+    DEFECT_EXPECTATIONS,
+    DEFECTS,
+    gated_assets,
+    publication_log,
+    run_gated,
+    write_build_db,
+)
 from resources_kit import resources
 
 from orchestration.failed_runs import CHECKS_NOT_RUN
@@ -37,6 +44,11 @@ def test_three_kinds_of_bad_data_leave_the_serving_file_untouched(
         assert check in failed, defect
         message = _failure_messages(result)
         assert check.name in message and check.asset_key.to_user_string() in message, defect
+        # The mart's suite is one check; its result names the expectation that failed.
+        (evaluation,) = (
+            e for e in result.get_asset_check_evaluations() if e.asset_check_key == check
+        )
+        assert DEFECT_EXPECTATIONS[defect] in (evaluation.description or ""), defect
 
 
 def test_publication_refuses_a_run_in_which_the_checks_did_not_run(

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from quality_kit import DEFECTS, write_build_db
+from quality_kit import DEFECT_EXPECTATIONS, DEFECTS, write_build_db
 
 from orchestration.ingest import load_contract
 from orchestration.quality.batch import validate_batch
@@ -184,9 +184,9 @@ def test_clean_marts_pass_and_each_defect_fails_the_rule_that_names_it(
         with duckdb.connect(str(isolated_settings.build_db), read_only=True) as con:
             outcomes = validate_marts(con, wanted)
         failed = {
-            (table, f"gx_{o.name}")
+            (table, o.name)
             for table, items in outcomes.items()
             for o in items
             if not o.passed and o.blocking
         }
-        assert (check.asset_key.path[-1], check.name) in failed, defect
+        assert (check.asset_key.path[-1], DEFECT_EXPECTATIONS[defect]) in failed, defect

@@ -1,7 +1,9 @@
 """`empathy bench`: how the pipeline's cost grows with data on this machine.
 
-Full first runs at several demo sizes, then on the largest a daily run (a few new export
-files) and a no-op rerun. Figures go to ``docs/benchmarks/pipeline.md`` and ``pipeline.json``.
+Full first runs at several demo sizes (2,000 and 20,000 customers; `--large` adds 200,000),
+each next to the plain pandas + TextBlob baseline over the same landing files (`baseline.py`,
+whose numbers must equal the marts), then on the largest a no-op rerun and a daily run (a few
+new export files). Figures go to ``docs/benchmarks/pipeline.md`` and ``pipeline.json``.
 """
 
 from __future__ import annotations
@@ -13,15 +15,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from empathy_devtools.bench.baseline import compare, mart_metrics, run_baseline
 from empathy_devtools.bench.daily_exports import add_daily_exports, daily_size
 from empathy_devtools.bench.environment import environment
 from empathy_devtools.bench.figures import scaling, step_table, write_figures
 from empathy_devtools.bench.pipeline_runs import RunFigures, run_pipeline
 from empathy_devtools.demo.generator import DemoSize, generate
-from orchestration.settings import PROJECT_ROOT, environment_under
+from orchestration.settings import PROJECT_ROOT, Settings, environment_under
 
 REPORT_DIR = PROJECT_ROOT / "docs" / "benchmarks"
-DEFAULT_SIZES = (500, 2_000)
+DEFAULT_SIZES = (2_000, 20_000)
+LARGE_SIZES = (200_000,)
 DEMO_SEED = 42
 
 
@@ -32,6 +36,7 @@ class FullRun:
     customers: int
     demo_seconds: float
     run: RunFigures
+    baseline: dict[str, object] | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {**vars(self), "run": self.run.as_dict()}
@@ -43,17 +48,25 @@ def _full_run(root: Path, customers: int) -> FullRun:
     generate(landing, size=DemoSize(customers=customers), seed=DEMO_SEED)
     demo_seconds = round(time.perf_counter() - started, 2)
     run = run_pipeline(root, f"full {customers}")
-    print(f"full run, {customers:,} customers: {run.run_seconds:.1f} s")
-    return FullRun(customers, demo_seconds, run)
+    print(f"full run, {customers:,} customers: {run.process_seconds:.1f} s")
+    env = environment_under(root)
+    baseline = run_baseline(landing, Settings.from_env().mappings_dir)
+    differences = compare(baseline.metrics, mart_metrics(Path(env["EMPATHY_BUILD_DB"])))
+    if differences:
+        raise AssertionError(
+            "the baseline's numbers differ from the marts: " + "; ".join(differences[:10])
+        )
+    print(f"plain baseline, {customers:,} customers: {baseline.wall_seconds:.1f} s (same numbers)")
+    return FullRun(customers, demo_seconds, run, baseline.as_dict())
 
 
 def _daily_and_noop(root: Path, customers: int, full: RunFigures) -> dict[str, object]:
+    noop = run_pipeline(root, "no-op")
+    print(f"no-op rerun: {noop.process_seconds:.1f} s")
     size = daily_size(customers)
     files = add_daily_exports(Path(environment_under(root)["EMPATHY_LANDING_DIR"]), size)
     daily = run_pipeline(root, "daily")
-    print(f"daily run, {files} new files: {daily.run_seconds:.1f} s")
-    noop = run_pipeline(root, "no-op")
-    print(f"no-op rerun: {noop.run_seconds:.1f} s")
+    print(f"daily run, {files} new files: {daily.process_seconds:.1f} s")
     before = full.rows
     return {
         "daily": {
@@ -80,6 +93,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         default=list(DEFAULT_SIZES),
         help="customers of each full run, comma-separated (default: %(default)s)",
     )
+    parser.add_argument(
+        "--large", action="store_true", help=f"also {', '.join(map(str, LARGE_SIZES))} customers"
+    )
     parser.add_argument("--out", type=Path, default=REPORT_DIR, help="where the figures go")
     parser.add_argument(
         "--with-text-eval", action="store_true", help="rerun `empathy eval-text` first"
@@ -90,6 +106,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, write the figures, print the step table."""
     args = _parse(argv or [])
+    if args.large:
+        args.sizes = sorted({*args.sizes, *LARGE_SIZES})
     if args.with_text_eval:
         from empathy_devtools.text_eval.evaluate import main as evaluate
 

@@ -25,6 +25,9 @@ class RunFigures:
     steps: dict[str, float]
     rows: dict[str, int] = field(default_factory=dict)
     texts_scored: int = 0
+    cpu_seconds: float = 0.0  # user + system of the process and every process it waited for
+    peak_rss_mb: float = 0.0  # the largest resident set of the process or one of its children
+    load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)  # 1, 5, 15 min, at the start
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -34,6 +37,9 @@ class RunFigures:
             "steps": {k: round(v, 2) for k, v in self.steps.items()},
             "rows": self.rows,
             "texts_scored": self.texts_scored,
+            "cpu_seconds": round(self.cpu_seconds, 2),
+            "peak_rss_mb": round(self.peak_rss_mb),
+            "load_average": [round(v, 2) for v in self.load_average],
         }
 
 
@@ -63,23 +69,43 @@ def warehouse_counts(build_db: Path) -> tuple[dict[str, int], int]:
     return dict(rows), int(texts[0]) if texts else 0
 
 
-def run_pipeline(root: Path, label: str) -> RunFigures:
-    """`empathy run` with every path under `root`; raise with its output tail when it fails."""
+def run_pipeline(root: Path, label: str, *args: str) -> RunFigures:
+    """`empathy run` with every path under `root`; raise with its output tail when it fails.
+
+    CPU seconds and peak RSS come from `wait4` on the process (dbt's subprocess included):
+    on a shared machine wall time depends on the other work, CPU seconds much less.
+    """
     env = environment_under(root)
     full_env = {**os.environ, **env}
     full_env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), full_env["PATH"]])
+    load = os.getloadavg()
+    log = root / f"run_{label.replace(' ', '_')}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "run"],
-        cwd=PROJECT_ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-    )
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "orchestration.cli", "run", *args],
+            cwd=PROJECT_ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
     process_seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        tail = done.stdout[-3000:] + done.stderr[-3000:]
+    if process.returncode != 0:
+        tail = log.read_text("utf-8")[-6000:]
         raise RuntimeError(f"{label}: `empathy run` failed:\n{tail}")
     run_seconds, steps = latest_run_timings(Path(env["DAGSTER_HOME"]))
     rows, texts = warehouse_counts(Path(env["EMPATHY_BUILD_DB"]))
-    return RunFigures(label, process_seconds, run_seconds, steps, rows, texts)
+    return RunFigures(
+        label,
+        process_seconds,
+        run_seconds,
+        steps,
+        rows,
+        texts,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        peak_rss_mb=usage.ru_maxrss / 1024,
+        load_average=load,
+    )

@@ -53,7 +53,9 @@ def summarize(
         WITH orders AS (
             SELECT CAST(customer_id AS VARCHAR) AS customer_id,
                    CAST(ordered_at AS DATE) AS day,
-                   CAST(amount AS DOUBLE) AS amount
+                   -- exact decimal sums: a double sum's last bits depend on DuckDB's
+                   -- threads, and the fits downstream amplify them (DECISIONLOG)
+                   CAST(amount AS DECIMAL(18, 4)) AS amount
             FROM ({orders_sql}) AS source
             WHERE customer_id IS NOT NULL AND ordered_at IS NOT NULL AND amount IS NOT NULL
         ),
@@ -70,10 +72,10 @@ def summarize(
                c.frequency::INTEGER AS frequency,
                date_diff('day', c.first_purchase, c.last_purchase) / $unit AS recency,
                date_diff('day', c.first_purchase, $calibration_end) / $unit AS "T",
-               avg(d.amount) FILTER (
+               CAST(avg(d.amount) FILTER (
                    WHERE d.day > c.first_purchase AND d.day <= $calibration_end
-               ) AS monetary_value,
-               c.revenue,
+               ) AS DOUBLE) AS monetary_value,
+               CAST(c.revenue AS DOUBLE) AS revenue,
                count(*) FILTER (WHERE d.day > $calibration_end)::INTEGER AS holdout_purchases
         FROM calibration AS c JOIN days AS d USING (customer_id)
         GROUP BY ALL

@@ -1,12 +1,15 @@
-"""dbt layer: every dbt model and seed is an asset, and every dbt test an asset check.
+"""dbt layer: every dbt model and seed is an asset; the dbt tests of each mart one asset check.
 
-One `dbt build` per run (models, seeds, data tests and unit tests in dependency order), in the
-`duckdb_writer` pool. Assets are grouped by layer and tier (`staging`, `intermediate`,
-`tier1_fundamentals`, `empathy_index`, ...; seeds in `reference`). dbt sources keep
-dagster-dbt's default keys `[source_name, table]`, i.e. `raw/<entity>` and
-`enrichment/<table>`, the keys of the ingestion and text-analytics assets. Models and seeds
-keep the default `[schema, name]`, e.g. `marts/fct_csat`, `staging/stg_crm__customers`,
-`reference/kpi_targets`: the key says where the table is in the build database.
+One `dbt build` per run (models, seeds and data tests in dependency order; unit tests run in
+CI, not here), in the `duckdb_writer` pool. The tests of each mart are one `dbt_tests` check
+(`dbt_checks.py`); a run of the whole job with nothing new since the last complete run builds
+nothing (`orchestration/pipeline_state.py`). Assets are grouped by layer and tier
+(`staging`, `intermediate`, `tier1_fundamentals`, `empathy_index`, ...; seeds in
+`reference`). dbt sources keep dagster-dbt's default keys `[source_name, table]`, i.e.
+`raw/<entity>` and `enrichment/<table>`, the keys of the ingestion and text-analytics
+assets. Models and seeds keep the default `[schema, name]`, e.g. `marts/fct_csat`,
+`staging/stg_crm__customers`, `reference/kpi_targets`: the key says where the table is in
+the build database.
 """
 
 import os
@@ -18,11 +21,20 @@ from typing import Any
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject
+from dagster_dbt.asset_utils import build_dbt_specs
+from dagster_dbt.dbt_manifest import validate_manifest
 
+from orchestration.defs import dbt_checks
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
 from orchestration.defs.resources import SettingsResource
+from orchestration.pipeline_state import (
+    FULL_REFRESH_TAG,
+    current_state,
+    nothing_new,
+    record_pending,
+)
 from orchestration.publish.fingerprints import (
     LEDGER_KEY,
     METADATA_KEY,
@@ -33,6 +45,10 @@ from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA
 
 SEED_GROUP = "reference"
 DBT_TARGET = "dbt_target"
+PIPELINE_JOB = "empathy_pipeline"
+# Unit tests check the metric math on fixed inputs: they run in CI (tests/test_dbt_unit_tests.py),
+# not on every production build, where they would test the same code against the same inputs.
+PRODUCTION_EXCLUDE = ("--exclude", "resource_type:unit_test")
 
 
 def dbt_executable() -> str:
@@ -71,6 +87,10 @@ class LayerAndTierTranslator(DagsterDbtTranslator):
         layer = dbt_resource_props["fqn"][1]
         return dbt_resource_props["fqn"][2] if layer == "marts" else layer
 
+    def get_asset_check_spec(self, *args: Any, **kwargs: Any) -> dg.AssetCheckSpec | None:
+        """No check per dbt test: one `dbt_tests` check per mart instead (`dbt_checks`)."""
+        return None
+
 
 # One way to prepare the manifest: `make setup` parses when a dbt file changed (Makefile rule);
 # `dagster dev` re-parses on start (`prepare_if_dev`).
@@ -95,26 +115,83 @@ def _dbt_echo(log_file: Path) -> Iterator[None]:
         yield
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
+_translator = LayerAndTierTranslator()
+_manifest = validate_manifest(dbt_project.manifest_path)
+
+
+def _key_of(node: Mapping[str, Any]) -> dg.AssetKey:
+    return _translator.get_asset_key(node)
+
+
+_specs, _ = build_dbt_specs(
+    translator=_translator,
+    manifest=_manifest,
+    select="fqn:*",
+    exclude="",
+    selector="",
+    io_manager_key=None,
     project=dbt_project,
-    dagster_dbt_translator=LayerAndTierTranslator(),
+)
+
+
+# What `@dbt_assets` does, with one `dbt_tests` check per mart in place of a check per test.
+@dg.multi_asset(
+    name="dbt_models",
+    specs=_specs,
+    check_specs=dbt_checks.check_specs(_manifest, _key_of),
+    can_subset=True,
     pool=WRITER_POOL,
     retry_policy=TRANSIENT_RETRY,
+    allow_arbitrary_check_specs=True,
 )
 def dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource
 ) -> Iterator[Any]:
-    """`dbt build` of the selected models, seeds and their tests, on the build database."""
-    build_db = settings.get().build_db
+    """`dbt build` of the selected models, seeds and their tests, on the build database.
+
+    In a run of the whole pipeline with nothing new since the last complete run, it builds
+    nothing (see `orchestration.pipeline_state`): Dagster then skips what comes after.
+    """
+    resolved = settings.get()
+    build_db = resolved.build_db
+    full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
+    state = current_state(resolved)
+    if context.run.job_name == PIPELINE_JOB and not full_refresh:
+        why = nothing_new(resolved, state)
+        if why:
+            context.log.info(why)
+            return
+    record_pending(resolved, context.run.run_id, state)
+    args = ["build", *PRODUCTION_EXCLUDE, *(["--full-refresh"] if full_refresh else [])]
     # DbtCliResource hands this process's environment to the dbt subprocess it starts in
     # `cli`; profiles.yml reads the database path from EMPATHY_BUILD_DB. dbt's artifacts go
     # next to the database they describe (one writer at a time: the pool), which also lets
     # dbt parse only what changed since the last run.
     with only_transient_retried(), environment_variable("EMPATHY_BUILD_DB", str(build_db)):
-        invocation = dbt.cli(["build"], context=context, target_path=build_db.parent / DBT_TARGET)
+        invocation = dbt.cli(
+            args,
+            context=context,
+            target_path=build_db.parent / DBT_TARGET,
+            raise_on_error=False,
+            manifest=_manifest,
+            dagster_dbt_translator=_translator,
+        )
+        tests = dbt_checks.TestCollector(_manifest)
         with _dbt_echo(build_db.parent / DBT_TARGET / "dbt_console.log"):
-            yield from invocation.stream()
+            for event in invocation.stream_raw_events():
+                if tests.take(event.raw_event):
+                    continue
+                yield from event.to_default_asset_events(
+                    manifest=_manifest,
+                    dagster_dbt_translator=_translator,
+                    context=context,
+                    target_path=invocation.target_path,
+                    project=dbt_project,
+                )
+        yield from tests.check_results(_key_of, context.selected_asset_check_keys)
+        error = invocation.get_error()
+        if error is not None:
+            raise error
     yield from _mart_fingerprints(context, build_db)
 
 

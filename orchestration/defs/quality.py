@@ -1,9 +1,12 @@
 """Quality layer: Great Expectations suites as Dagster asset checks on the marts and raw entities.
 
-- Mart suites (`expectations/marts/<table>.json`): one check per expectation on the mart's
-  asset, named `gx_<expectation name>`; `blocking=True` (severity ERROR) where a failure means
-  wrong numbers, WARN otherwise. All run in one op that reads the build database (so it is in
-  the writer pool: even a reader blocks DuckDB's writer) and writes the validation report.
+- Mart suites (`expectations/marts/<table>.json`): one check `gx_suite` per mart, not one per
+  expectation. It is blocking when one of the suite's expectations is; a result fails with
+  severity ERROR when a blocking expectation failed, WARN when only warnings did. The
+  description names each failed expectation with its counts; the metadata carries every
+  expectation's outcome, and the validation report shows them all. Every suite runs in one op
+  that reads the build database (so it is in the writer pool: even a reader blocks DuckDB's
+  writer) and writes the validation report.
 - Raw suites (`expectations/raw/<entity>.json`) run inside ingestion on each file before it
   is loaded; the check `gx_file_batches` on `raw/<entity>` summarizes this run's files from
   the batch log. It is a warning: a failing file was already kept out whole.
@@ -30,15 +33,14 @@ from orchestration.settings import MARTS_SCHEMA
 BATCH_CHECK = "gx_file_batches"
 
 
-def check_name(rule_name: str) -> str:
-    """The Dagster check name of a suite expectation."""
-    return f"gx_{rule_name}"
+SUITE_CHECK = "gx_suite"
 
 
-def _metadata(outcome: Outcome) -> dict[str, Any]:
+def _outcome_metadata(outcome: Outcome) -> dict[str, Any]:
     metadata: dict[str, Any] = {
         "expectation": outcome.expectation_type,
         "severity": outcome.severity,
+        "passed": outcome.passed,
         "element_count": outcome.element_count,
         "unexpected_count": outcome.unexpected_count,
         "unexpected_share": outcome.unexpected_share,
@@ -48,35 +50,44 @@ def _metadata(outcome: Outcome) -> dict[str, Any]:
     return metadata
 
 
-def _check_result(
-    key: dg.AssetKey, outcome: Outcome, fingerprint: str | None = None
+def suite_result(
+    key: dg.AssetKey, outcomes: Sequence[Outcome], fingerprint: str | None = None
 ) -> dg.AssetCheckResult:
-    metadata = _metadata(outcome)
+    """The one check result of a mart's suite: every expectation's outcome in its metadata."""
+    failed = [o for o in outcomes if not o.passed]
+    blocking_failed = [o.name for o in failed if o.blocking]
+    metadata: dict[str, Any] = {
+        "expectations": len(outcomes),
+        "failed_blocking": ", ".join(blocking_failed) or "none",
+        "failed_warning": ", ".join(o.name for o in failed if not o.blocking) or "none",
+        "outcomes": dg.MetadataValue.json({o.name: _outcome_metadata(o) for o in outcomes}),
+    }
     if fingerprint is not None:  # what this check saw: publication must publish exactly that
         metadata[FINGERPRINT_KEY] = fingerprint
     return dg.AssetCheckResult(
         asset_key=key,
-        check_name=check_name(outcome.name),
-        passed=outcome.passed,
-        severity=dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN,
-        description=outcome.describe(),
+        check_name=SUITE_CHECK,
+        passed=not failed,
+        severity=dg.AssetCheckSeverity.ERROR if blocking_failed else dg.AssetCheckSeverity.WARN,
+        description="; ".join(o.describe() for o in failed)
+        or f"all {len(outcomes)} expectations passed",
         metadata=metadata,
     )
 
 
 def build_mart_checks(mart_keys: Iterable[dg.AssetKey]) -> dg.AssetChecksDefinition:
-    """One op validating every mart that has a suite, one check per expectation."""
+    """One op validating every mart that has a suite, one check per mart's suite."""
     suites = load_suites("marts")
     key_by_table = {key.path[-1]: key for key in mart_keys if key.path[-1] in suites}
     specs = [
         dg.AssetCheckSpec(
-            check_name(rule.name),
+            SUITE_CHECK,
             asset=key,
-            blocking=rule.blocking,
-            description=f"{rule.severity}: {rule.why}",
+            blocking=any(rule.blocking for rule in suites[table].rules),
+            description=f"expectations/marts/{table}.json: "
+            + "; ".join(f"{rule.name} ({rule.severity})" for rule in suites[table].rules),
         )
         for table, key in key_by_table.items()
-        for rule in suites[table].rules
     ]
 
     @dg.multi_asset_check(
@@ -98,7 +109,7 @@ def build_mart_checks(mart_keys: Iterable[dg.AssetKey]) -> dg.AssetChecksDefinit
         wanted = {
             table: suites[table]
             for table, key in key_by_table.items()
-            if any(check.asset_key == key for check in selected)
+            if dg.AssetCheckKey(key, SUITE_CHECK) in selected
         }
         with (
             only_transient_retried(),
@@ -112,10 +123,7 @@ def build_mart_checks(mart_keys: Iterable[dg.AssetKey]) -> dg.AssetChecksDefinit
         )
         context.log.info(f"validation report: {report}")
         for table, table_outcomes in outcomes.items():
-            for outcome in table_outcomes:
-                result = _check_result(key_by_table[table], outcome, prints.get(table))
-                if dg.AssetCheckKey(result.asset_key, result.check_name) in selected:
-                    yield result
+            yield suite_result(key_by_table[table], table_outcomes, prints.get(table))
 
     return gx_mart_suites
 

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from orchestration.defs.resources import SettingsResource
+from orchestration.pipeline_state import confirm
 from orchestration.scorecard.pdf import write_pdf
 from orchestration.scorecard.render import read_scorecard, write_scorecard
 
@@ -31,6 +32,7 @@ def board_scorecard(
     pdf, why_not = write_pdf(path)
     if why_not:
         context.log.warning(f"scorecard PDF not written: {why_not}")
+    confirm(settings, context.run.run_id)  # the run is complete: a rerun may skip if nothing new
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path)),

@@ -113,7 +113,9 @@ def blocking_checks_on(
 def decide(
     required: Iterable[dg.AssetCheckKey], evaluations: Iterable[CheckEvaluation]
 ) -> GateDecision:
-    """Open only if every required check was evaluated in the run and passed."""
+    """Open only if every required check was evaluated in the run and none failed with
+    severity ERROR (a blocking check whose result is a warning, e.g. a suite in which only
+    warning expectations failed, counts with the failed non-blocking ones)."""
     by_key = {e.key: e for e in evaluations}
     problems = []
     for key in sorted(required, key=lambda k: (k.asset_key.to_user_string(), k.name)):
@@ -121,7 +123,7 @@ def decide(
         evaluation = by_key.get(key)
         if evaluation is None:
             problems.append(f"blocking check {label} was not evaluated in this run")
-        elif not evaluation.passed:
+        elif not evaluation.passed and evaluation.blocking:
             detail = f" ({evaluation.description})" if evaluation.description else ""
             problems.append(f"blocking check {label} failed{detail}")
     return GateDecision(

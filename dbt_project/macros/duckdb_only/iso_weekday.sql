@@ -5,4 +5,6 @@
 
 {% macro duckdb__iso_weekday(date) -%}isodow({{ date }}){%- endmacro %}
 
+{% macro spark__iso_weekday(date) -%}(weekday({{ date }}) + 1){%- endmacro %}
+
 {% macro default__iso_weekday(date) -%}{{ not_ported('iso_weekday') }}{%- endmacro %}

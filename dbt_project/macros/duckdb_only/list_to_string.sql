@@ -7,6 +7,10 @@
 array_to_string({{ list_column }}, '{{ delimiter }}')
 {%- endmacro %}
 
+{% macro spark__list_to_string(list_column, delimiter) -%}
+array_join({{ list_column }}, '{{ delimiter }}')
+{%- endmacro %}
+
 {% macro default__list_to_string(list_column, delimiter) -%}
 {{ not_ported('list_to_string') }}
 {%- endmacro %}

@@ -14,6 +14,21 @@ from {{ relation }}
 where {{ text_column }} is not null
 {%- endmacro %}
 
+{#- Spark: `split` takes a regular expression; a newline matches itself. -#}
+{% macro spark__split_lines(relation, id_columns, text_column) -%}
+select
+    {{ id_columns | join(', ') }},
+    line_index + 1 as line_number,
+    line_text
+from (
+    select
+        {{ id_columns | join(', ') }},
+        posexplode(split({{ text_column }}, char(10), -1)) as (line_index, line_text)
+    from {{ relation }}
+    where {{ text_column }} is not null
+) as lines
+{%- endmacro %}
+
 {% macro default__split_lines(relation, id_columns, text_column) -%}
 {{ not_ported('split_lines') }}
 {%- endmacro %}

@@ -21,6 +21,23 @@ select
 from {{ relation }}
 {%- endmacro %}
 
+{% macro spark__unnest_list(relation, list_column, element_alias, empty_value) -%}
+select
+    *,
+    explode(
+        {%- if empty_value is not none %}
+        case
+            when {{ list_column }} is null or size({{ list_column }}) = 0
+                then array('{{ empty_value }}')
+            else {{ list_column }}
+        end
+        {%- else %}
+        {{ list_column }}
+        {%- endif %}
+    ) as {{ element_alias }}
+from {{ relation }}
+{%- endmacro %}
+
 {% macro default__unnest_list(relation, list_column, element_alias, empty_value) -%}
 {{ not_ported('unnest_list') }}
 {%- endmacro %}

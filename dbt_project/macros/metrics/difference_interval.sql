@@ -5,8 +5,10 @@
     Rounded to 6 decimals and clamped to [-scale, scale]; null when n = 0. -#}
 {% macro difference_bound(positives, negatives, n, side, scale=1) -%}
 {%- set n = '(' ~ n ~ ')' -%}
-{%- set p = '((' ~ positives ~ ' + 0.75) / (' ~ n ~ ' + 3.0))' -%}
-{%- set d = '((' ~ negatives ~ ' + 0.75) / (' ~ n ~ ' + 3.0))' -%}
+{#- In double precision: Spark keeps `count + 0.75` a decimal and rounds the products of
+    such decimals to 6 places (DuckDB divides decimals as doubles: the same figures). -#}
+{%- set p = '((cast(' ~ positives ~ ' as double) + 0.75) / (' ~ n ~ ' + 3.0))' -%}
+{%- set d = '((cast(' ~ negatives ~ ' as double) + 0.75) / (' ~ n ~ ' + 3.0))' -%}
 case when {{ n }} > 0 then
     greatest(-{{ scale }}, least({{ scale }}, round({{ scale }} * (
         ({{ p }} - {{ d }})

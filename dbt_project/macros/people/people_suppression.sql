@@ -18,10 +18,66 @@
        consecutive months) whose people are nested and differ by 1 to min_group_people - 1
        people (one person joined or left) cannot both be published: the smaller is suppressed.
     Rules 2 and 3 repeat `rounds` times (a suppression can expose a new remainder); a test
-    of the marts (tests/test_people_privacy.py) plays the attacker on the result. -#}
+    of the marts (tests/test_people_privacy.py) plays the attacker on the result.
+
+    Engines: one query of chained CTEs on DuckDB (it materializes a CTE read several times).
+    Spark inlines every CTE reference, so the rounds' plan grows exponentially (out of memory
+    at 5 rounds): its implementation writes the shared CTEs and each round to scratch tables
+    `<model>__<cte>` and `<model>__round_<r>` first (docs/spark.md). -#}
 {% macro people_suppression(members, measures, rounds=5) -%}
+{{ return(adapter.dispatch('people_suppression')(members, measures, rounds)) }}
+{%- endmacro %}
+
+{% macro default__people_suppression(members, measures, rounds) -%}
+with {{ people_suppression_base(members, measures) }},
+
+suppressed_0 as (
+    select cell_id, reason, 0 as round_number from primary_suppressed
+)
+
+{%- for r in range(1, rounds + 1) %},
+{{ people_suppression_round(r, measures, 'suppressed_' ~ (r - 1)) }}
+{%- endfor %}
+
+{{ people_suppression_result('suppressed_' ~ rounds) }}
+{%- endmacro %}
+
+{% macro spark__people_suppression(members, measures, rounds) -%}
+{%- set scratch = this.schema ~ '.' ~ this.identifier ~ '__' -%}
+{%- set statements = [] -%}
+{%- for name in ['cells', 'primary_suppressed', 'nested', 'adjacent_nested'] -%}
+    {%- do statements.append((name, 'with ' ~ people_suppression_base(members, measures)
+        ~ ' select * from ' ~ name)) -%}
+{%- endfor -%}
+{%- do statements.append(('round_0',
+    'select cell_id, reason, 0 as round_number from ' ~ scratch ~ 'primary_suppressed')) -%}
+{%- for r in range(1, rounds + 1) -%}
+    {%- set round_sql -%}
+        with members as (select * from {{ members }}),
+        nested as (select * from {{ scratch }}nested),
+        adjacent_nested as (select * from {{ scratch }}adjacent_nested),
+        suppressed_{{ r - 1 }} as (select * from {{ scratch }}round_{{ r - 1 }}),
+        {{ people_suppression_round(r, measures, 'suppressed_' ~ (r - 1)) }}
+        select * from suppressed_{{ r }}
+    {%- endset -%}
+    {%- do statements.append(('round_' ~ r, round_sql)) -%}
+{%- endfor -%}
+{%- if execute -%}
+    {%- for name, sql in statements -%}
+        {%- do run_query('drop table if exists ' ~ scratch ~ name) -%}
+        {%- do run_query('create table ' ~ scratch ~ name ~ ' using parquet as ' ~ sql) -%}
+    {%- endfor -%}
+{%- endif %}
+with cells as (select * from {{ scratch }}cells)
+
+{{ people_suppression_result(scratch ~ 'round_' ~ rounds) }}
+{%- endmacro %}
+
+{#- The CTEs every round reads: members, cells, primary_suppressed, cell_grains, shared,
+    nested, series_people, adjacent, adjacent_nested (without the leading `with`). -#}
+{% macro people_suppression_base(members, measures) -%}
 {%- set k = var('min_group_people') -%}
-with members as (
+members as (
     select * from {{ members }}
 ),
 
@@ -123,19 +179,18 @@ adjacent_nested as (
     where overlap.n_shared_people
             = least(current_cell.n_people, previous_cell.n_people)
         and abs(current_cell.n_people - previous_cell.n_people) between 1 and {{ k - 1 }}
-),
-
-suppressed_0 as (
-    select cell_id, reason, 0 as round_number from primary_suppressed
 )
+{%- endmacro %}
 
-{%- for r in range(1, rounds + 1) %},
-
+{#- The CTEs of round `r` (nested_published_r ... suppressed_r), reading the cells suppressed
+    so far from the relation or CTE `previous`. -#}
+{% macro people_suppression_round(r, measures, previous) -%}
+{%- set k = var('min_group_people') -%}
 nested_published_{{ r }} as (
     select nested.*
     from nested
-    where nested.parent_id not in (select cell_id from suppressed_{{ r - 1 }})
-        and nested.child_id not in (select cell_id from suppressed_{{ r - 1 }})
+    where nested.parent_id not in (select cell_id from {{ previous }})
+        and nested.child_id not in (select cell_id from {{ previous }})
 ),
 
 covered_{{ r }} as (
@@ -211,26 +266,29 @@ added_{{ r }} as (
         end as cell_id,
         'complementary: one to {{ k - 1 }} people joined or left between consecutive periods' as reason
     from adjacent_nested
-    where cell_id not in (select cell_id from suppressed_{{ r - 1 }})
-        and previous_id not in (select cell_id from suppressed_{{ r - 1 }})
+    where cell_id not in (select cell_id from {{ previous }})
+        and previous_id not in (select cell_id from {{ previous }})
 ),
 
 suppressed_{{ r }} as (
-    select cell_id, reason, round_number from suppressed_{{ r - 1 }}
+    select cell_id, reason, round_number from {{ previous }}
     union all
     select cell_id, min(reason) as reason, {{ r }} as round_number
     from added_{{ r }}
-    where cell_id not in (select cell_id from suppressed_{{ r - 1 }})
+    where cell_id not in (select cell_id from {{ previous }})
     group by cell_id
 )
-{%- endfor %}
+{%- endmacro %}
 
+{#- One row per cell: n_people, is_suppressed and the reason, from the cells suppressed in
+    the relation or CTE `suppressed`. -#}
+{% macro people_suppression_result(suppressed) -%}
 select
     cells.cell_id,
     cells.n_people,
     suppressed.cell_id is not null as is_suppressed,
     suppressed.reason as suppression_reason
 from cells
-left join suppressed_{{ rounds }} as suppressed
+left join {{ suppressed }} as suppressed
     on cells.cell_id = suppressed.cell_id
 {%- endmacro %}

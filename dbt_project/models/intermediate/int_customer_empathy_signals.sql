@@ -61,7 +61,7 @@ survey_signals as (
         {{ count_where("survey_type = 'csat'") }} as n_csat,
         avg(case when survey_type = 'csat' then score end) as csat_mean,
         {{ count_where("survey_type = 'ces'") }} as n_ces,
-        avg(case when survey_type = 'ces' then case when is_ces_easy then 1.0 else 0.0 end end)
+        avg(case when survey_type = 'ces' then case when is_ces_easy then 1 else 0 end end)
             as ces_easy_share
     from answers
     group by customer_id

@@ -23,7 +23,7 @@ csat as (
     select
         agent_id,
         count(*) as n_csat,
-        avg(case when is_csat_top2 then 1.0 else 0.0 end) as csat_top2_share
+        avg(case when is_csat_top2 then 1 else 0 end) as csat_top2_share
     from {{ ref('int_survey_responses_enriched') }}
     where survey_type = 'csat' and handled_by = 'agent' and agent_id is not null
     group by agent_id

@@ -21,7 +21,7 @@ csat as (
     select
         team,
         count(*) as n_csat,
-        avg(case when is_csat_top2 then 1.0 else 0.0 end) as csat_top2_share
+        avg(case when is_csat_top2 then 1 else 0 end) as csat_top2_share
     from {{ ref('int_survey_responses_enriched') }}
     where survey_type = 'csat' and handled_by = 'agent' and team is not null
     group by team
@@ -31,7 +31,7 @@ nps as (
     select
         attributed_team as team,
         count(*) as n_nps,
-        100.0 * avg(case when nps_category = 'promoter' then 1.0 when nps_category = 'detractor' then -1.0 else 0.0 end) as nps
+        100.0 * avg(case when nps_category = 'promoter' then 1 when nps_category = 'detractor' then -1 else 0 end) as nps
     from {{ ref('int_nps_team_attribution') }}
     where attributed_team is not null
     group by attributed_team

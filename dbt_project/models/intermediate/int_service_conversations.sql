@@ -96,9 +96,9 @@ conversations as (
         interactions.location,
         interactions.opened_at,
         interactions.opened_date,
-        {{ dbt.datediff('interactions.opened_at', 'interactions.first_response_at', 'second') }} / 60.0
+        {{ dbt.datediff('interactions.opened_at', 'interactions.first_response_at', 'second') }} / 60
             as first_response_minutes,
-        {{ dbt.datediff('interactions.opened_at', 'interactions.resolved_at', 'second') }} / 60.0
+        {{ dbt.datediff('interactions.opened_at', 'interactions.resolved_at', 'second') }} / 60
             as resolution_minutes,
         interactions.is_resolved,
         interactions.customer_id is not null as has_customer,

@@ -86,7 +86,7 @@ select
     outcomes.window_end,
     cast(count(*) as {{ dbt.type_bigint() }}) as n_customers,
     {{ count_where('outcomes.churned') }} as n_churned,
-    avg(case when outcomes.churned then 1.0 else 0.0 end) as churn_rate,
+    avg(case when outcomes.churned then 1 else 0 end) as churn_rate,
     {{ wilson_low(count_where('outcomes.churned'), 'count(*)') }} as churn_rate_ci_low,
     {{ wilson_high(count_where('outcomes.churned'), 'count(*)') }} as churn_rate_ci_high,
     count(*) >= {{ var('min_n_reportable') }} as is_reportable

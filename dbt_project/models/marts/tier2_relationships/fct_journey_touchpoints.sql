@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=incremental_or_table(),
     incremental_strategy='delete+insert',
     unique_key='customer_id',
     on_schema_change='append_new_columns',
@@ -162,7 +162,7 @@ select
     cast(episode_number as {{ dbt.type_int() }}) as episode_number,
     previous_touchpoint_kind,
     cast({{ dbt.datediff('previous_touchpoint_at', 'touchpoint_at', 'second') }} as double)
-        / 3600.0 as hours_since_previous,
+        / 3600 as hours_since_previous,
     customer_sentiment,
     case
         when customer_sentiment > {{ var('journey_positive_sentiment_above') }} then 'positive'

@@ -17,7 +17,7 @@ per_channel as (
         sum(n_csat) as n_csat,
         sum(csat_score_sum) / nullif(sum(n_csat), 0) as csat_mean,
         avg(customer_sentiment_score) as customer_sentiment_mean,
-        avg(case when is_resolved then 1.0 else 0.0 end) as resolution_rate,
+        avg(case when is_resolved then 1 else 0 end) as resolution_rate,
         avg(first_response_minutes) as mean_first_response_minutes
     from conversations
     group by customer_id, channel

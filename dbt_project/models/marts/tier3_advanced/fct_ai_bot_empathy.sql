@@ -21,7 +21,7 @@ with conversations as (
 scored as (
     select
         *,
-        100.0 * (
+        100 * (
             case when bot_showed_empathy then 1 else 0 end
             + case when acknowledgement_due and bot_acknowledged_feeling then 1 else 0 end
             + case when apology_due and bot_apologized then 1 else 0 end
