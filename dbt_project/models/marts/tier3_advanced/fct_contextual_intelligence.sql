@@ -46,7 +46,7 @@ events as (
     inner join resolved as rr on r.interaction_id = rr.interaction_id
     union all
     select 'contextual_relevance',
-        'follow-up contacts whose transcript acknowledges the customer''s earlier issue',
+        'follow-up contacts whose transcript acknowledges the earlier issue of the customer',
         cast(opened_at as date),
         case when is_acknowledged then 1 else 0 end
     from {{ ref('int_follow_up_contacts') }}

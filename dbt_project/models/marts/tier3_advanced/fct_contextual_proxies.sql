@@ -58,7 +58,7 @@ rows as (
     select
         'contextual_relevance' as proxy,
         'acknowledged_share' as measure,
-        'follow-up contacts (an inbound contact handled by an agent within 30 days of the customer''s previous inbound contact) whose transcript acknowledges the earlier issue' as definition,
+        'follow-up contacts (an inbound contact handled by an agent within 30 days of the previous inbound contact of the same customer) whose transcript acknowledges the earlier issue' as definition,
         'follow-up contacts' as group_a,
         cast(null as {{ dbt.type_string() }}) as group_b,
         'share' as estimate_kind,

@@ -14,7 +14,7 @@ answers as (
     select e.customer_id, e.is_reached,
         e.tenure_band || ' / ' || case when e.had_recent_inbound_contact
             then 'recent_contact' else 'no_recent_contact' end as stratum,
-        avg(case when s.is_csat_top2 then 1.0 else 0.0 end) as top2_share
+        avg(case when s.is_csat_top2 then 1 else 0 end) as top2_share
     from episodes as e
     inner join {{ ref('int_survey_responses_enriched') }} as s
         on s.customer_id = e.customer_id
