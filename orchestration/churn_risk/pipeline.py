@@ -467,7 +467,10 @@ def run_model(
     version = f"{target.family}-{fingerprint[:8]}"
     result = None
     if _exists(con, FEATURES_RELATION):
-        features = con.execute(f"SELECT * FROM {FEATURES_RELATION}").df()
+        # A fixed row order: the label shuffle, ties in rankings and the bootstrap depend on it.
+        features = con.execute(
+            f"SELECT * FROM {FEATURES_RELATION} ORDER BY snapshot_index, customer_id"
+        ).df()
         if shuffle_labels_seed is not None and target.label in features.columns:
             rng = np.random.default_rng(shuffle_labels_seed)
             for k in (1, 2, 3):
