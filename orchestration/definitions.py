@@ -13,6 +13,7 @@ from orchestration.defs import (
     quality,
     resources,
     scorecard,
+    support_need,
     text,
 )
 
@@ -22,6 +23,7 @@ defs = dg.Definitions.merge(
     dbt_models.defs,
     clv.defs,
     churn_risk.defs,
+    support_need.defs,
     quality.defs,
     publish.defs,
     scorecard.defs,

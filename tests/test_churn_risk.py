@@ -39,7 +39,7 @@ def _copy(warehouse: Warehouse, tmp_path: Path) -> Path:
 
 
 def _result(db: Path, shuffle: int | None = None) -> pipeline.ChurnResult:
-    with duckdb.connect(str(db)) as con:
+    with duckdb.connect(str(db), read_only=True) as con:
         fingerprint = pipeline.input_fingerprint(con)
         return pipeline.run_churn_risk(con, NOW, fingerprint, shuffle_labels_seed=shuffle)
 

@@ -118,15 +118,17 @@ def test_coverage_below_the_floor_publishes_no_value(altered: dict) -> None:
 
 
 def test_a_planted_change_is_attributed_to_its_component(altered: dict) -> None:
+    # The component whose contribution the alteration moved most is the altered one (the
+    # demo's own month-to-month noise, e.g. CES on ~55 answers, can move more in absolute
+    # terms: compare each contribution with its value before the alteration).
     last = altered["months"][-1]
-    (top, contribution), *_ = altered["movers"]
+    before = altered["movers_before"]
+    shifts = {c: v - before.get(c, 0.0) for c, v in altered["movers"]}
+    top = max(shifts, key=lambda c: abs(shifts[c]))
     assert top == "csat_top2_share"
     raised = altered["after"][last][3] - altered["before"][last][3]
     assert raised > 0
-    assert (
-        contribution == pytest.approx(sum(c for _, c in altered["movers"]), abs=1e-6)
-        or contribution > 0.5 * raised
-    )
+    assert shifts["csat_top2_share"] > 0.5 * raised
 
 
 def test_monthly_index_has_an_interval_and_tested_changes(planted: Warehouse) -> None:

@@ -40,6 +40,13 @@ def test_the_model_figures_rates_and_outreach_effect_are_shown(
         fingerprint = pipeline.input_fingerprint(con)
         result = pipeline.run_churn_risk(con, dt.datetime(2025, 7, 1), fingerprint)
         pipeline.write_tables(con, result, MARTS_SCHEMA)
+        support = {}
+        for target in pipeline.SUPPORT_NEED_TARGETS:
+            fingerprint = pipeline.input_fingerprint(con, target)
+            support[target.name] = pipeline.run_model(
+                con, target, dt.datetime(2025, 7, 1), fingerprint
+            )
+            pipeline.write_tables(con, support[target.name], MARTS_SCHEMA)
     with ServingFile(db) as serving:
         section = predictive_section(serving)
     assert section.model_reason is None and section.model_status == "published"
@@ -47,10 +54,22 @@ def test_the_model_figures_rates_and_outreach_effect_are_shown(
     assert section.rates_reason is None and len(section.rates) == 3
     assert section.effect_reason is None and section.effect_significant
     assert section.effect.value.startswith("-")
+    # Support-need models next to churn risk: each target's newest card, published or withheld.
+    assert section.support_reason is None
+    models = {m.title: m for m in section.support_models}
+    contact = models["Inbound contact within 30 days"]
+    assert contact.status == "published" and contact.reason is None
+    assert contact.figures[0].value == f"{support['inbound_contact'].card['auc']:.3f}"
+    complaint = models["Complaint within 30 days"]
+    assert complaint.status.startswith(support["complaint"].card["status"])
+    # CSAT of reached vs not reached: the demo plants no CSAT effect of outreach.
+    assert section.csat_reason is None and not section.csat_significant
     html = _section_html(section)
     assert html.count('data-testid="model-figure"') == 4
+    assert html.count('data-testid="support-figure"') == 8
     assert html.count('data-testid="proactive-rate"') == 3
-    assert "not significant" not in html and "Not available" not in html
+    assert 'data-testid="outreach-csat"' in html
+    assert "Not available" not in html
 
 
 def test_without_the_model_the_section_says_why(isolated_settings: Settings) -> None:
@@ -58,3 +77,4 @@ def test_without_the_model_the_section_says_why(isolated_settings: Settings) -> 
     page = render_scorecard(isolated_settings).read_text(encoding="utf-8")
     text = kit.section_text(page, "predictive")
     assert "Not available: not in this publication: fct_churn_model_card" in text
+    assert "Not available: not in this publication: fct_support_need_model_card" in text

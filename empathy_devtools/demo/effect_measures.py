@@ -12,7 +12,8 @@ from datetime import timedelta
 import duckdb
 
 from empathy_devtools.demo.effects import DIP_WEEKDAY, SETUP_CHURN_NOT_REACHED
-from empathy_devtools.demo.phrases import NEGATIVE, POSITIVE
+from empathy_devtools.demo.interactions import FOLLOW_UP_DAYS
+from empathy_devtools.demo.phrases import ACKNOWLEDGEMENT, NEGATIVE, POSITIVE
 from empathy_devtools.demo.staff import TEQ_ITEMS, TEQ_REVERSED
 from empathy_devtools.demo.truth import TOP2, difference, one, records
 from empathy_devtools.demo.world import World
@@ -358,6 +359,88 @@ def outreach_retention(con: duckdb.DuckDBPyConnection, world: World) -> dict[str
     }
 
 
+_ACKNOWLEDGED = " OR ".join(f"contains(lower(transcript), '{a.lower()}')" for a in ACKNOWLEDGEMENT)
+_FOLLOW_UPS = f"""WITH inbound AS (
+        SELECT i.interaction_id, i.opened_at, i.first_response_at, i.handled_by, i.transcript,
+               lag(i.opened_at) OVER w AS previous_opened_at,
+               lag(i.resolved_at) OVER w AS previous_resolved_at
+        FROM interactions i WHERE i.direction = 'inbound'
+        WINDOW w AS (PARTITION BY i.customer_id ORDER BY i.opened_at)),
+    contacts AS (
+        SELECT *, previous_opened_at >= opened_at - INTERVAL {FOLLOW_UP_DAYS} DAY AS follow_up,
+               coalesce(previous_resolved_at <= opened_at, false) = false AS previous_open,
+               ({_ACKNOWLEDGED}) AS acknowledged,
+               s.score
+        FROM inbound LEFT JOIN survey_responses s
+            ON s.interaction_id = inbound.interaction_id AND s.survey_type = 'csat'
+        WHERE handled_by = 'agent')"""
+
+
+def acknowledged_follow_up(con: duckdb.DuckDBPyConnection, world: World) -> dict[str, object]:
+    observed = one(
+        con,
+        f"""{_FOLLOW_UPS}
+            SELECT count(*) FILTER (follow_up) AS follow_ups,
+                   count(*) FILTER (follow_up AND acknowledged) AS acknowledged,
+                   {_share("acknowledged")} FILTER (follow_up) AS acknowledged_share,
+                   count(score) FILTER (follow_up AND acknowledged) AS n_csat_acknowledged,
+                   {TOP2} FILTER (follow_up AND acknowledged AND score IS NOT NULL)
+                       AS top2_share_acknowledged,
+                   count(score) FILTER (follow_up AND NOT acknowledged) AS n_csat_not_acknowledged,
+                   {TOP2} FILTER (follow_up AND NOT acknowledged AND score IS NOT NULL)
+                       AS top2_share_not_acknowledged
+            FROM contacts""",
+    )
+    observed["difference"] = difference(
+        observed["top2_share_acknowledged"], observed["top2_share_not_acknowledged"]
+    )
+    return {
+        "description": "Follow-ups where the agent acknowledges the earlier issue satisfy more.",
+        "definition": (
+            "Follow-up = an inbound contact handled by an agent (handled_by 'agent') opened within "
+            f"{FOLLOW_UP_DAYS} days after the same customer's previous inbound contact; "
+            "acknowledged = its transcript contains one of the acknowledgement phrases "
+            f"{list(ACKNOWLEDGEMENT)} (case-insensitive); difference = CSAT top-2-box share of "
+            "acknowledged follow-ups minus that of the other follow-ups (CSAT responses linked "
+            "by interaction_id)."
+        ),
+        "parameters": {
+            "acknowledged_share_of_agent_follow_ups": 0.4,
+            "planted_lift_of_dissatisfied_answers": world.sizes.acknowledged_lift,
+        },
+        "observed": observed,
+    }
+
+
+def distressed_priority(con: duckdb.DuckDBPyConnection, world: World) -> dict[str, object]:
+    distressed = "follow_up AND previous_open"
+    seconds = "ln(greatest(epoch(first_response_at) - epoch(opened_at), 1))"
+    observed = one(
+        con,
+        f"""{_FOLLOW_UPS}
+            SELECT count(*) FILTER ({distressed} AND first_response_at IS NOT NULL)
+                       AS n_distressed,
+                   count(*) FILTER (NOT coalesce({distressed}, false)
+                                    AND first_response_at IS NOT NULL) AS n_other,
+                   exp(avg({seconds}) FILTER ({distressed})
+                       - avg({seconds}) FILTER (NOT coalesce({distressed}, false)))
+                       AS first_response_ratio
+            FROM contacts""",
+    )
+    return {
+        "description": "Customers chasing an issue still open are answered sooner by agents.",
+        "definition": (
+            "Among inbound contacts handled by an agent: distressed = a follow-up (opened within "
+            f"{FOLLOW_UP_DAYS} days of the customer's previous inbound contact) whose previous "
+            "contact was not resolved when it was opened; first_response_ratio = exp(mean log "
+            "first-response seconds of distressed contacts - that of all other agent contacts) "
+            "(a ratio of geometric means)."
+        ),
+        "parameters": {"planted_first_response_multiplier": world.sizes.distressed_response_factor},
+        "observed": observed,
+    }
+
+
 MEASURES: dict[str, Measure] = {
     "weekday_csat_dip": weekday_dip,
     "billing_negative_sentiment": billing_sentiment,
@@ -367,6 +450,8 @@ MEASURES: dict[str, Measure] = {
     "team_empathy_csat": team_empathy,
     "training_sentiment_lift": training_lift,
     "proactive_outreach_retention": outreach_retention,
+    "acknowledged_follow_up_csat": acknowledged_follow_up,
+    "distressed_priority": distressed_priority,
 }
 
 

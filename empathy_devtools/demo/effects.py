@@ -14,6 +14,8 @@ PLANTED_EFFECTS: tuple[str, ...] = (
     "team_empathy_csat",
     "training_sentiment_lift",
     "proactive_outreach_retention",
+    "acknowledged_follow_up_csat",
+    "distressed_priority",
 )
 
 DIP_WEEKDAY = 1  # Monday = 0: Tuesday is understaffed
@@ -36,6 +38,8 @@ class EffectSizes:
     team_top2_per_empathy: float = 0.0  # CSAT top-2 shift per unit of team empathy (-1..1)
     training_positive_flip: float = 0.0  # probability a trained team's text turns positive
     setup_churn_reached: float = 0.22  # P(cancel within 150 d of a complex order | reached)
+    acknowledged_lift: float = 0.0  # P(a CSAT of 1-3 becomes 4 | agent acknowledged)
+    distressed_response_factor: float = 1.0  # first-response multiplier, open issue chased
 
     @classmethod
     def for_effects(cls, effects: Iterable[str] | None) -> EffectSizes:
@@ -65,6 +69,10 @@ class EffectSizes:
             sizes["training_positive_flip"] = 0.35
         if "proactive_outreach_retention" in chosen:
             sizes["setup_churn_reached"] = 0.04
+        if "acknowledged_follow_up_csat" in chosen:
+            sizes["acknowledged_lift"] = 0.5
+        if "distressed_priority" in chosen:
+            sizes["distressed_response_factor"] = 0.4
         return cls(planted=chosen, **sizes)
 
 

@@ -36,6 +36,8 @@ TONE_IF_SATISFIED = (0.08, 0.22, 0.70)  # P(negative, neutral, positive)
 TONE_IF_NOT = (0.65, 0.27, 0.08)
 TONE_OF_OUTREACH = (0.05, 0.25, 0.70)
 _TONES = np.array([NEGATIVE, NEUTRAL, POSITIVE])
+FOLLOW_UP_DAYS = 30  # an inbound contact within 30 days of the customer's previous one
+ACKNOWLEDGED_SHARE = 0.4  # agents acknowledge the earlier issue in 40% of follow-ups
 
 
 def draw_tone(rng: np.random.Generator, n: int, probs: tuple[float, float, float]) -> np.ndarray:
@@ -45,6 +47,22 @@ def draw_tone(rng: np.random.Generator, n: int, probs: tuple[float, float, float
 
 def _lognormal(rng: np.random.Generator, medians: np.ndarray, sigma: float) -> np.ndarray:
     return medians * rng.lognormal(0.0, sigma, len(medians))
+
+
+def uniform_from(seconds: np.ndarray) -> np.ndarray:
+    """A uniform number per contact derived from its time (no draw from the generator, so
+    the rest of the simulated business stays byte-identical)."""
+    whole = np.floor(seconds).astype(np.int64) % (2**31)
+    return ((whole * 2654435761) % (2**32)) / 2**32
+
+
+def _previous_contact(row: np.ndarray, opened: np.ndarray) -> np.ndarray:
+    """Index of each contact's previous inbound contact of the same customer (-1: none)."""
+    order = np.lexsort((opened, row))
+    previous = np.full(len(row), -1)
+    same = row[order][1:] == row[order][:-1]
+    previous[order[1:][same]] = order[:-1][same]
+    return previous
 
 
 def make_inbound(
@@ -71,6 +89,10 @@ def make_inbound(
 
     holder = staff.holders(rng.integers(0, len(staff.slot_holder), n), opened)
     by_agent = ~bot
+    previous = _previous_contact(row, opened)
+    has_previous = previous >= 0
+    follow_up = has_previous & (opened - opened[np.maximum(previous, 0)] <= FOLLOW_UP_DAYS * DAY)
+    acknowledged = follow_up & by_agent & (uniform_from(opened) < ACKNOWLEDGED_SHARE)
     agent_row = np.where(by_agent | escalated, holder, -1)
     empathy = staff.column("_empathy", holder)
     on_dip_day = weekday(opened) == DIP_WEEKDAY
@@ -98,6 +120,14 @@ def make_inbound(
     response = np.where(bot, rng.uniform(2, 8, n), response)
     slower = np.where(TYPES[type_index] == "technical", 3.0, 1.0)
     duration = RESOLUTION[channel_index] * slower * rng.lognormal(0.0, 1.0, n)
+    resolved = np.where(unresolved, np.nan, opened + response + duration)
+    # A customer chasing an issue still open when they contact again: agents answer sooner
+    # when ``distressed_priority`` is planted (the resolution time stays as drawn).
+    earlier = resolved[np.maximum(previous, 0)]
+    distressed = follow_up & ~(earlier <= opened)
+    prioritised = np.where(
+        by_agent & distressed, response * sizes.distressed_response_factor, response
+    )
     return pd.DataFrame(
         {
             "_customer": row,
@@ -108,15 +138,35 @@ def make_inbound(
             "handled_by": np.where(bot, "bot", "agent"),
             "escalated_to_human": escalated,
             "_agent_row": agent_row,
-            "_first_response": opened + response,
-            "_resolved": np.where(unresolved, np.nan, opened + response + duration),
+            "_first_response": opened + prioritised,
+            "_resolved": resolved,
             "_unresolved": unresolved,
+            "_follow_up": follow_up,
+            "_distressed": distressed,
+            "_acknowledged": acknowledged,
             "_satisfied": satisfied,
             "_tone": tone,
             "_empathetic_reply": trained & (sizes.training_positive_flip > 0),
             "product": None,
         }
     )
+
+
+def lift_acknowledged_csat(
+    surveys: pd.DataFrame, interactions: pd.DataFrame, sizes: EffectSizes
+) -> pd.DataFrame:
+    """CSAT answers after an acknowledged follow-up: a score of 1-3 becomes 4 with probability
+    ``acknowledged_lift`` (planted ``acknowledged_follow_up_csat``). Decided from the contact's
+    time, not drawn, so the generator's random stream (and every later export) is unchanged."""
+    rows = surveys["_interaction"].to_numpy()
+    opened = interactions["_at"].to_numpy()[rows]
+    lifted = (
+        (surveys["survey_type"] == "csat").to_numpy()
+        & interactions["_acknowledged"].to_numpy(dtype=bool)[rows]
+        & (surveys["score"].to_numpy() <= 3)
+        & (uniform_from(opened + 7919) < sizes.acknowledged_lift)
+    )
+    return surveys.assign(score=np.where(lifted, 4.0, surveys["score"].to_numpy()))
 
 
 def make_outreach_calls(rng: np.random.Generator, plan: pd.DataFrame, staff: Staff) -> pd.DataFrame:
@@ -138,6 +188,9 @@ def make_outreach_calls(rng: np.random.Generator, plan: pd.DataFrame, staff: Sta
             "_first_response": opened,
             "_resolved": opened + rng.integers(5 * 60, 20 * 60, n),
             "_unresolved": False,
+            "_follow_up": False,
+            "_distressed": False,
+            "_acknowledged": False,
             "_satisfied": True,
             "_tone": draw_tone(rng, n, TONE_OF_OUTREACH),
             "_empathetic_reply": False,

@@ -75,6 +75,13 @@ EMPATHETIC_AGENT_REPLY = (
     "I hear you, and I understand how much this matters. Let's fix it together.",
     "Thank you for your patience, I understand how important this is to you.",
 )
+# An agent acknowledging the customer's earlier contact (follow-ups only); the warehouse finds
+# these phrases through the seed dbt_project/seeds/acknowledgement_phrases.csv.
+ACKNOWLEDGEMENT = (
+    "I can see you contacted us about this recently.",
+    "I have read the notes from your previous conversation with us.",
+    "Following up on your last contact with us,",
+)
 BOT_REPLY = (
     "Hi! I am the Brightside virtual assistant. I can help with that.",
     "Please choose one of the options below.",

@@ -35,6 +35,9 @@ def make_transcripts(
         p.pick(rng, p.EMPATHETIC_AGENT_REPLY, n),
         p.pick(rng, p.AGENT_REPLY, n),
     )
+    acknowledged = interactions["_acknowledged"].to_numpy(dtype=bool)
+    phrase = np.array(p.ACKNOWLEDGEMENT, dtype=object)[np.arange(n) % len(p.ACKNOWLEDGEMENT)]
+    reply = np.where(acknowledged, phrase + " " + reply, reply)
     handover = np.array(
         [f"\ncustomer: {c}\nbot: {b}\nagent: " for c, b in p.ESCALATION], dtype=object
     )

@@ -14,7 +14,11 @@ import pandas as pd
 from empathy_devtools.demo.churn import cancellation_times, earliest_trigger, make_cancellations
 from empathy_devtools.demo.customers import make_customers, make_orders
 from empathy_devtools.demo.effects import EffectSizes
-from empathy_devtools.demo.interactions import make_inbound, make_outreach_calls
+from empathy_devtools.demo.interactions import (
+    lift_acknowledged_csat,
+    make_inbound,
+    make_outreach_calls,
+)
 from empathy_devtools.demo.keys import sequence_ids
 from empathy_devtools.demo.outreach import plan_outreach
 from empathy_devtools.demo.public_voice import make_reviews, make_social_mentions
@@ -110,6 +114,7 @@ def _finish_interactions(
 def _surveys(
     rng: np.random.Generator,
     interactions: pd.DataFrame,
+    sizes: EffectSizes,
     customers: pd.DataFrame,
     cancel: np.ndarray,
     timeline: Timeline,
@@ -121,6 +126,7 @@ def _surveys(
         understood[interactions["_customer"].to_numpy()],
         interactions["_agent_name"].to_numpy(),
     )
+    after_contact = lift_acknowledged_csat(after_contact, interactions, sizes)
     linked = after_contact["_interaction"].to_numpy()
     after_contact["_customer"] = interactions["_customer"].to_numpy()[linked]
     after_contact["interaction_id"] = interactions["interaction_id"].to_numpy()[linked]
@@ -171,7 +177,7 @@ def build_world(
         orders=orders,
         interactions=interactions,
         cancellations=cancellations,
-        survey_responses=_surveys(rng, interactions, customers, cancel, timeline),
+        survey_responses=_surveys(rng, interactions, sizes, customers, cancel, timeline),
         exit_surveys=make_exit_surveys(
             rng, cancellations, understood[cancellations["_customer"]], timeline
         ),

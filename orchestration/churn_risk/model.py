@@ -1,4 +1,5 @@
-"""The churn-risk model and its recency-only baseline (scikit-learn logistic regressions)."""
+"""The risk models and their recency-only baseline (scikit-learn logistic regressions): churn
+and the support-need targets share this code; each names its own label."""
 
 from __future__ import annotations
 
@@ -25,10 +26,10 @@ def design(frame: pd.DataFrame, features: tuple[str, ...]) -> np.ndarray:
     return np.column_stack(columns)
 
 
-def fit(frame: pd.DataFrame, features: tuple[str, ...]) -> Pipeline:
+def fit(frame: pd.DataFrame, features: tuple[str, ...], label: str = LABEL) -> Pipeline:
     """A standardised, L2-regularised logistic regression of the label on the features."""
     model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
-    model.fit(design(frame, features), frame[LABEL].astype(int).to_numpy())
+    model.fit(design(frame, features), frame[label].astype(int).to_numpy())
     return model
 
 

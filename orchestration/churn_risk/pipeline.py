@@ -1,7 +1,10 @@
-"""Churn risk end to end on a DuckDB database: features, time split, gate, tables.
+"""Risk models end to end on a DuckDB database: features, time split, gate, tables.
 
-Features come from the dbt model `intermediate.int_churn_features` (one row per customer and
-snapshot; snapshot 0 = the data's as-of date, 1/2/3 = 90/180/270 days before it).
+One library serves several targets (`Target`): churn within 90 days (`CHURN`) and the
+support-need targets, an inbound contact (`INBOUND_CONTACT`) and a complaint (`COMPLAINT`)
+within 30 days. Features come from the dbt model `intermediate.int_churn_features` (one row
+per customer and snapshot; snapshot 0 = the data's as-of date, 1/2/3 = 90/180/270 days
+before it), which carries every target's label.
 
 1. Time split: fit on snapshots 2 and 3 (their labels end by the cutoff, 90 days before
    as-of), evaluate on snapshot 1 (labels observed after the cutoff), next to the
@@ -12,8 +15,8 @@ snapshot; snapshot 0 = the data's as-of date, 1/2/3 = 90/180/270 days before it)
 3. Refit on snapshots 1-3 and score every active customer at snapshot 0.
 
 Exports without dates (e.g. the IBM telco file) cannot be split in time: when no snapshot
-has labels but the customers carry a churned flag, a stratified split of the customers
-(tenure, segment, value) is evaluated instead and the card says so.
+has labels but the customers carry a churned flag, the churn target is evaluated on a
+stratified split of the customers (tenure, segment, value) instead and the card says so.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ CUSTOMERS_RELATION = "staging.stg_crm__customers"
 PREDICTIONS_TABLE = "fct_churn_risk_predictions"
 CARD_TABLE = "fct_churn_model_card"
 DECILES_TABLE = "fct_churn_model_calibration"
+SUPPORT_PREDICTIONS_TABLE = "fct_support_need_predictions"
+SUPPORT_CARD_TABLE = "fct_support_need_model_card"
+SUPPORT_DECILES_TABLE = "fct_support_need_calibration"
 SPLIT_SEED = 42
 MIN_POSITIVES = 20
 
@@ -57,6 +63,41 @@ TIME_FEATURES = (
     "mean_contact_sentiment_365d",
 )
 STATIC_FEATURES = ("tenure_days", "reported_value", "value_per_tenure_month")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a model predicts and where its card, calibration and predictions go. Targets that
+    share tables (`keyed`) carry a `target` column naming them."""
+
+    name: str
+    family: str
+    label: str
+    horizon_days: int
+    risk_column: str
+    predictions_table: str
+    card_table: str
+    deciles_table: str
+    outcome: str
+    keyed: bool = False
+    static_fallback: bool = False
+
+
+CHURN = Target(
+    "churn", model.MODEL_FAMILY, model.LABEL, 90, "churn_risk_90d",
+    PREDICTIONS_TABLE, CARD_TABLE, DECILES_TABLE, "churned", static_fallback=True,
+)  # fmt: skip
+INBOUND_CONTACT = Target(
+    "inbound_contact", "contact-need-logit-v1", "contacted_within_30_days", 30,
+    "probability_30d", SUPPORT_PREDICTIONS_TABLE, SUPPORT_CARD_TABLE, SUPPORT_DECILES_TABLE,
+    "contacted", keyed=True,
+)  # fmt: skip
+COMPLAINT = Target(
+    "complaint", "complaint-need-logit-v1", "complained_within_30_days", 30,
+    "probability_30d", SUPPORT_PREDICTIONS_TABLE, SUPPORT_CARD_TABLE, SUPPORT_DECILES_TABLE,
+    "complained", keyed=True,
+)  # fmt: skip
+SUPPORT_NEED_TARGETS = (INBOUND_CONTACT, COMPLAINT)
 
 PREDICTIONS_COLUMNS = {
     "customer_id": "VARCHAR NOT NULL",
@@ -104,6 +145,29 @@ DECILES_COLUMNS = {
 }
 
 
+def _keyed(target: Target, columns: dict[str, str]) -> dict[str, str]:
+    return {"target": "VARCHAR NOT NULL", **columns} if target.keyed else dict(columns)
+
+
+def predictions_columns(target: Target) -> dict[str, str]:
+    """The predictions table's columns for the target."""
+    columns = {
+        (target.risk_column if name == "churn_risk_90d" else name): kind
+        for name, kind in PREDICTIONS_COLUMNS.items()
+    }
+    return _keyed(target, columns)
+
+
+def card_columns(target: Target) -> dict[str, str]:
+    """The model card's columns for the target."""
+    return _keyed(target, CARD_COLUMNS)
+
+
+def deciles_columns(target: Target) -> dict[str, str]:
+    """The calibration table's columns for the target."""
+    return _keyed(target, DECILES_COLUMNS)
+
+
 @dataclass
 class ChurnResult:
     """One training run: its card row, calibration rows and (if published) predictions."""
@@ -111,6 +175,7 @@ class ChurnResult:
     card: dict[str, object]
     deciles: pd.DataFrame = field(default_factory=pd.DataFrame)
     predictions: pd.DataFrame | None = None
+    target: Target = CHURN
 
     @property
     def published(self) -> bool:
@@ -160,22 +225,29 @@ def _digest(con: duckdb.DuckDBPyConnection, relation: str) -> str:
     return digest
 
 
-def input_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+def input_fingerprint(con: duckdb.DuckDBPyConnection, target: Target = CHURN) -> str:
     """Hash of every feature row and customer row (order-independent, doubles to 10
-    significant digits, without load lineage) and the model family."""
-    parts = [model.MODEL_FAMILY, str(SPLIT_SEED)]
+    significant digits, without load lineage), the model family and its label."""
+    parts = [target.family, str(SPLIT_SEED)]
+    if target is not CHURN:  # churn keeps the composition its published cards were made with
+        parts.append(target.label)
     for relation in (FEATURES_RELATION, CUSTOMERS_RELATION):
         parts.append(_digest(con, relation) if _exists(con, relation) else "missing")
     (fingerprint,) = con.execute("SELECT md5(?)", ["|".join(parts)]).fetchone()
     return fingerprint
 
 
-def stored_fingerprint(con: duckdb.DuckDBPyConnection, schema: str) -> str | None:
-    """The input fingerprint of the newest model card row, if any."""
-    if not _exists(con, f"{schema}.{CARD_TABLE}"):
+def stored_fingerprint(
+    con: duckdb.DuckDBPyConnection, schema: str, target: Target = CHURN
+) -> str | None:
+    """The input fingerprint of the target's newest model card row, if any."""
+    if not _exists(con, f"{schema}.{target.card_table}"):
         return None
+    where = "WHERE target = ?" if target.keyed else ""
     row = con.execute(
-        f"SELECT input_fingerprint FROM {schema}.{CARD_TABLE} ORDER BY trained_at DESC LIMIT 1"
+        f"SELECT input_fingerprint FROM {schema}.{target.card_table} {where} "
+        "ORDER BY trained_at DESC LIMIT 1",
+        [target.name] if target.keyed else [],
     ).fetchone()
     return row[0] if row else None
 
@@ -219,11 +291,12 @@ def _evaluate(
     holdout: pd.DataFrame,
     features: tuple[str, ...],
     baseline: tuple[str, ...],
+    label: str = model.LABEL,
 ) -> tuple[evaluation.Figures, evaluation.Figures, pd.DataFrame]:
-    y = holdout[model.LABEL].astype(int).to_numpy()
+    y = holdout[label].astype(int).to_numpy()
     scores = {
-        "model": model.predict(model.fit(train, features), holdout, features),
-        "baseline": model.predict(model.fit(train, baseline), holdout, baseline),
+        "model": model.predict(model.fit(train, features, label), holdout, features),
+        "baseline": model.predict(model.fit(train, baseline, label), holdout, baseline),
     }
     deciles = pd.concat(
         [evaluation.calibration_deciles(y, p).assign(scorer=name) for name, p in scores.items()]
@@ -235,36 +308,43 @@ def _evaluate(
     )
 
 
-def _scored(frame: pd.DataFrame, risk: np.ndarray, version: str, date: object) -> pd.DataFrame:
+def _scored(
+    frame: pd.DataFrame, risk: np.ndarray, version: str, date: object, target: Target = CHURN
+) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "customer_id": frame["customer_id"].astype(str).to_numpy(),
             "scoring_date": date,
-            "churn_risk_90d": risk,
+            target.risk_column: risk,
         }
     )
+    if target.keyed:
+        out.insert(0, "target", target.name)
     ranks = pd.Series(risk).rank(method="first").to_numpy()
     out["risk_decile"] = np.ceil(ranks * 10 / max(len(risk), 1)).astype(int)
     out["model_version"] = version
     return out
 
 
-def _usable(labels: pd.Series) -> str | None:
+def _usable(labels: pd.Series, outcome: str = CHURN.outcome) -> str | None:
     positives = int(labels.astype(int).sum())
     if positives < MIN_POSITIVES or len(labels) - positives < MIN_POSITIVES:
-        return f"{positives} churned of {len(labels)}; the model needs {MIN_POSITIVES} of each"
+        return f"{positives} {outcome} of {len(labels)}; the model needs {MIN_POSITIVES} of each"
     return None
 
 
 def _time_split(
-    features: pd.DataFrame, version: str, now: dt.datetime, fingerprint: str
+    features: pd.DataFrame, version: str, now: dt.datetime, fingerprint: str, target: Target
 ) -> ChurnResult | None:
     features = _with_recency(features)
+    if target.label not in features.columns:
+        return None
     index = features["snapshot_index"]
     train, holdout, current = features[index >= 2], features[index == 1], features[index == 0]
     if train.empty or holdout.empty:
         return None
-    reason = _usable(train[model.LABEL]) or _usable(holdout[model.LABEL])
+    label = target.label
+    reason = _usable(train[label], target.outcome) or _usable(holdout[label], target.outcome)
     hold_start = pd.Timestamp(holdout["snapshot_date"].iloc[0]).date()
     common = {
         "split": "time",
@@ -272,15 +352,16 @@ def _time_split(
         "training_window_start": pd.Timestamp(train["snapshot_date"].min()).date(),
         "training_window_end": hold_start,
         "holdout_window_start": hold_start,
-        "holdout_window_end": hold_start + dt.timedelta(days=90),
+        "holdout_window_end": hold_start + dt.timedelta(days=target.horizon_days),
         "n_train": len(train),
         "n_holdout": len(holdout),
     }
     if reason:
         return ChurnResult(
-            _card(version, now, fingerprint, status="not_available", reason=reason, **common)
+            _card(version, now, fingerprint, status="not_available", reason=reason, **common),
+            target=target,
         )
-    m, b, deciles = _evaluate(train, holdout, TIME_FEATURES, model.BASELINE_FEATURES)
+    m, b, deciles = _evaluate(train, holdout, TIME_FEATURES, model.BASELINE_FEATURES, label)
     card = _card(
         version,
         now,
@@ -292,16 +373,19 @@ def _time_split(
     )
     blocked = gate(m, b)
     deciles = deciles.assign(model_version=version)
+    if target.keyed:
+        card["target"] = target.name
+        deciles = deciles.assign(target=target.name)
     if blocked:
         card |= {"status": "withheld", "reason": blocked}
-        return ChurnResult(card, deciles)
-    final = model.fit(features[index >= 1], TIME_FEATURES)
+        return ChurnResult(card, deciles, target=target)
+    final = model.fit(features[index >= 1], TIME_FEATURES, label)
     scoring_date = pd.Timestamp(current["snapshot_date"].iloc[0]).date() if len(current) else None
     predictions = _scored(
-        current, model.predict(final, current, TIME_FEATURES), version, scoring_date
+        current, model.predict(final, current, TIME_FEATURES), version, scoring_date, target
     )
     card |= {"status": "published", "is_published": True}
-    return ChurnResult(card, deciles, predictions)
+    return ChurnResult(card, deciles, predictions, target)
 
 
 def static_frame(customers: pd.DataFrame) -> pd.DataFrame:
@@ -371,38 +455,54 @@ def _static_split(
     return ChurnResult(card, deciles, predictions)
 
 
+def run_model(
+    con: duckdb.DuckDBPyConnection,
+    target: Target,
+    now: dt.datetime,
+    fingerprint: str,
+    shuffle_labels_seed: int | None = None,
+) -> ChurnResult:
+    """Train, evaluate, gate one target. `shuffle_labels_seed` permutes the labels (a check
+    of the gate)."""
+    version = f"{target.family}-{fingerprint[:8]}"
+    result = None
+    if _exists(con, FEATURES_RELATION):
+        # A fixed row order: the label shuffle, ties in rankings and the bootstrap depend on it.
+        features = con.execute(
+            f"SELECT * FROM {FEATURES_RELATION} ORDER BY snapshot_index, customer_id"
+        ).df()
+        if shuffle_labels_seed is not None and target.label in features.columns:
+            rng = np.random.default_rng(shuffle_labels_seed)
+            for k in (1, 2, 3):
+                rows = features["snapshot_index"] == k
+                features.loc[rows, target.label] = rng.permutation(
+                    features.loc[rows, target.label].to_numpy()
+                )
+        result = _time_split(features, version, now, fingerprint, target)
+    if result is None and target.static_fallback:
+        result = _static_split(con, version, now, fingerprint)
+    if result is None:
+        reason = (
+            "no dated customer history and no churned flag in the exports"
+            if target.static_fallback
+            else "no dated customer and contact history in the exports"
+        )
+        result = ChurnResult(
+            _card(version, now, fingerprint, status="not_available", reason=reason), target=target
+        )
+    if target.keyed:
+        result.card["target"] = target.name
+    return result
+
+
 def run_churn_risk(
     con: duckdb.DuckDBPyConnection,
     now: dt.datetime,
     fingerprint: str,
     shuffle_labels_seed: int | None = None,
 ) -> ChurnResult:
-    """Train, evaluate, gate. `shuffle_labels_seed` permutes the labels (a check of the gate)."""
-    version = f"{model.MODEL_FAMILY}-{fingerprint[:8]}"
-    result = None
-    if _exists(con, FEATURES_RELATION):
-        features = con.execute(f"SELECT * FROM {FEATURES_RELATION}").df()
-        if shuffle_labels_seed is not None:
-            rng = np.random.default_rng(shuffle_labels_seed)
-            for k in (1, 2, 3):
-                rows = features["snapshot_index"] == k
-                features.loc[rows, model.LABEL] = rng.permutation(
-                    features.loc[rows, model.LABEL].to_numpy()
-                )
-        result = _time_split(features, version, now, fingerprint)
-    if result is None:
-        result = _static_split(con, version, now, fingerprint)
-    if result is None:
-        result = ChurnResult(
-            _card(
-                version,
-                now,
-                fingerprint,
-                status="not_available",
-                reason="no dated customer history and no churned flag in the exports",
-            )
-        )
-    return result
+    """`run_model` for the churn target."""
+    return run_model(con, CHURN, now, fingerprint, shuffle_labels_seed)
 
 
 def _create(
@@ -419,23 +519,35 @@ def _insert(con: duckdb.DuckDBPyConnection, schema: str, table: str, frame: pd.D
         con.unregister("churn_frame")
 
 
-def write_tables(con: duckdb.DuckDBPyConnection, result: ChurnResult, schema: str) -> None:
-    """Append the card and calibration rows; replace the predictions only when published."""
+def create_tables(con: duckdb.DuckDBPyConnection, target: Target, schema: str) -> None:
+    """The target's three tables, empty, if they do not exist yet."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    _create(con, schema, target.card_table, card_columns(target))
+    _create(con, schema, target.deciles_table, deciles_columns(target))
+    _create(con, schema, target.predictions_table, predictions_columns(target))
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, result: ChurnResult, schema: str) -> None:
+    """Append the card and calibration rows; replace the target's predictions only when
+    published."""
+    target = result.target
+    create_tables(con, target, schema)
     con.execute("BEGIN TRANSACTION")
     try:
-        for table, columns in (
-            (CARD_TABLE, CARD_COLUMNS),
-            (DECILES_TABLE, DECILES_COLUMNS),
-            (PREDICTIONS_TABLE, PREDICTIONS_COLUMNS),
-        ):
-            _create(con, schema, table, columns)
-        _insert(con, schema, CARD_TABLE, pd.DataFrame([result.card]))
+        _insert(con, schema, target.card_table, pd.DataFrame([result.card]))
         if len(result.deciles):
-            _insert(con, schema, DECILES_TABLE, result.deciles[list(DECILES_COLUMNS)])
+            _insert(
+                con, schema, target.deciles_table, result.deciles[list(deciles_columns(target))]
+            )
         if result.predictions is not None:
-            con.execute(f"DELETE FROM {schema}.{PREDICTIONS_TABLE}")
-            _insert(con, schema, PREDICTIONS_TABLE, result.predictions[list(PREDICTIONS_COLUMNS)])
+            where = f"WHERE target = '{target.name}'" if target.keyed else ""
+            con.execute(f"DELETE FROM {schema}.{target.predictions_table} {where}")
+            _insert(
+                con,
+                schema,
+                target.predictions_table,
+                result.predictions[list(predictions_columns(target))],
+            )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -176,10 +176,11 @@ def build_raw_batch_checks(entities: Iterable[str]) -> dg.AssetChecksDefinition:
 
 def mart_asset_keys() -> list[dg.AssetKey]:
     """Keys of every table of the `marts` schema: the dbt models materialized there (from
-    dagster-dbt metadata) and the Python-built marts (`clv_predictions`, `churn_risk`)."""
-    from orchestration.defs import churn_risk, clv, dbt_models
+    dagster-dbt metadata) and the Python-built marts (`clv_predictions`, `churn_risk`,
+    `support_need`)."""
+    from orchestration.defs import churn_risk, clv, dbt_models, support_need
 
-    keys = list(clv.MART_KEYS) + list(churn_risk.MART_KEYS)
+    keys = list(clv.MART_KEYS) + list(churn_risk.MART_KEYS) + list(support_need.MART_KEYS)
     for assets_def in dbt_models.defs.assets or []:
         for spec in assets_def.specs:
             table = str(spec.metadata.get("dagster/table_name", ""))

@@ -1,8 +1,10 @@
-{#- Churn-risk features per customer at four snapshot dates (the data's as-of date and 90,
+{#- Risk features per customer at four snapshot dates (the data's as-of date and 90,
     180 and 270 days before it), each built only from events on or before its snapshot, with
-    the label "cancelled within the next 90 days" where those 90 days are observed. The
-    Python asset trains on one snapshot and evaluates on a later one (a time split). -#}
+    the labels "cancelled within the next 90 days" (churn) and "an inbound contact" / "an
+    inbound complaint within the next 30 days" (support need) where those days are observed.
+    The Python assets train on earlier snapshots and evaluate on a later one (a time split). -#}
 {%- set horizon = 90 -%}
+{%- set need_horizon = 30 -%}
 with period as (
     select as_of_date from {{ ref('int_reporting_period') }}
 ),
@@ -112,6 +114,21 @@ sentiment_features as (
     group by c.snapshot_index, c.customer_id
 ),
 
+next_contacts as (
+    select a.snapshot_index, a.customer_id,
+        count(*) as inbound_next,
+        count(case when i.interaction_type = 'complaint' then 1 end) as complaints_next
+    from active as a
+    inner join {{ ref('int_interactions_enriched') }} as i
+        on a.customer_id = i.customer_id
+        and i.direction = 'inbound'
+        and cast(i.opened_at as date) > a.snapshot_date
+        and cast(i.opened_at as date)
+            <= cast({{ dbt.dateadd('day', need_horizon, 'a.snapshot_date') }} as date)
+    where a.snapshot_index >= 1
+    group by a.snapshot_index, a.customer_id
+),
+
 labelled as (
     select
         a.snapshot_index,
@@ -145,7 +162,11 @@ labelled as (
                     <= cast({{ dbt.dateadd('day', horizon, 'a.snapshot_date') }} as date)
                 then true
             else false
-        end as churned_within_90_days
+        end as churned_within_90_days,
+        case when a.snapshot_index = 0 then null else coalesce(nc.inbound_next, 0) > 0 end
+            as contacted_within_30_days,
+        case when a.snapshot_index = 0 then null else coalesce(nc.complaints_next, 0) > 0 end
+            as complained_within_30_days
     from active as a
     left join order_features as o
         on a.snapshot_index = o.snapshot_index and a.customer_id = o.customer_id
@@ -155,6 +176,8 @@ labelled as (
         on a.snapshot_index = cf.snapshot_index and a.customer_id = cf.customer_id
     left join sentiment_features as sf
         on a.snapshot_index = sf.snapshot_index and a.customer_id = sf.customer_id
+    left join next_contacts as nc
+        on a.snapshot_index = nc.snapshot_index and a.customer_id = nc.customer_id
 )
 
 select * from labelled

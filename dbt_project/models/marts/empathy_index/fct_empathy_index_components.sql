@@ -150,8 +150,11 @@ select
     case when basis in ('measured', 'carried_forward')
         then greatest(score_at_ci_low, score_at_ci_high) else score end as score_ci_high,
     weight,
-    weight / sum(weight) over (partition by period) as weight_share,
-    weight / sum(weight) over (partition by period) * score as contribution,
+    {#- the weights' sum rounded to 9 decimals: a parallel window sum can differ in its last
+        bit from one build to the next, and a contribution on a rounding boundary of the
+        publication's content fingerprint would then republish unchanged data -#}
+    weight / round(sum(weight) over (partition by period), 9) as weight_share,
+    weight / round(sum(weight) over (partition by period), 9) * score as contribution,
     target,
     amber_threshold,
     owner,

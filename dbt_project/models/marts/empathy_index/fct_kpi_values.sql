@@ -37,6 +37,8 @@
         "metric = 'preemptive_issue_resolution_rate'"),
     ('repeat_contact_within_7d_of_resolved', 'fct_contextual_intelligence', 'rate', 'denominator',
         "metric = 'repeat_contact_within_7d_of_resolved'"),
+    ('contextual_relevance', 'fct_contextual_intelligence', 'rate', 'denominator',
+        "metric = 'contextual_relevance'"),
 ] %}
 with kpi_rows as (
     {%- for entry in kpis %}

@@ -1,0 +1,142 @@
+"""Per-customer support-need risk: the probability of an inbound contact, and of a complaint,
+in the next 30 days, from the same dbt features and library as churn risk.
+
+One multi-asset writes `marts.fct_support_need_model_card` (one row per training run and
+target: version, windows, features, holdout figures next to the recency-only baseline,
+status), `marts.fct_support_need_calibration` (calibration by decile) and
+`marts.fct_support_need_predictions` (per active customer and target: probability, decile,
+model version, scoring date). One `<target>_beats_baseline` check per target reports why a
+model was withheld; that target's published predictions stay. A target whose features are
+unchanged (same fingerprint as its newest card row) trains nothing and writes nothing.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+
+import dagster as dg
+import duckdb
+
+from orchestration.churn_risk.pipeline import (
+    SUPPORT_CARD_TABLE,
+    SUPPORT_DECILES_TABLE,
+    SUPPORT_NEED_TARGETS,
+    SUPPORT_PREDICTIONS_TABLE,
+    Target,
+    create_tables,
+    input_fingerprint,
+    run_model,
+    stored_fingerprint,
+    write_tables,
+)
+from orchestration.defs.churn_risk import CUSTOMERS_KEY, FEATURES_KEY
+from orchestration.defs.jobs import WRITER_POOL
+from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
+from orchestration.defs.resources import SettingsResource
+from orchestration.settings import MARTS_SCHEMA
+
+GROUP = "tier3_advanced"
+TABLES = (SUPPORT_PREDICTIONS_TABLE, SUPPORT_CARD_TABLE, SUPPORT_DECILES_TABLE)
+KEYS = {table: dg.AssetKey([MARTS_SCHEMA, table]) for table in TABLES}
+MART_KEYS = tuple(KEYS.values())
+DESCRIPTIONS = {
+    SUPPORT_PREDICTIONS_TABLE: (
+        "Per active customer and target (inbound_contact, complaint): probability of that "
+        "contact within 30 days, its decile, the published model's version and scoring date."
+    ),
+    SUPPORT_CARD_TABLE: (
+        "Support-need model card: one row per training run and target with its version, "
+        "training and holdout windows, features, holdout AUC (interval), PR-AUC, Brier and "
+        "top-decile lift next to the recency-only baseline, and whether it was published."
+    ),
+    SUPPORT_DECILES_TABLE: "Calibration by decile of each support-need run, model and baseline.",
+}
+
+
+def check_name(target: Target) -> str:
+    """The asset check of one target's gate."""
+    return f"{target.name}_beats_baseline"
+
+
+def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    (rows,) = con.execute(f"SELECT count(*) FROM {MARTS_SCHEMA}.{table}").fetchone()
+    return rows
+
+
+def _latest(con: duckdb.DuckDBPyConnection, target: Target) -> tuple[str, object]:
+    row = con.execute(
+        f"SELECT status, reason FROM {MARTS_SCHEMA}.{SUPPORT_CARD_TABLE} WHERE target = ? "
+        "ORDER BY trained_at DESC LIMIT 1",
+        [target.name],
+    ).fetchone()
+    return str(row[0]), row[1]
+
+
+@dg.multi_asset(
+    name="support_need_risk",
+    specs=[
+        dg.AssetSpec(
+            KEYS[table],
+            deps=[FEATURES_KEY, CUSTOMERS_KEY],
+            group_name=GROUP,
+            kinds={"duckdb", "python"},
+            metadata={"dagster/table_name": f"build.{MARTS_SCHEMA}.{table}"},
+            description=DESCRIPTIONS[table],
+        )
+        for table in TABLES
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(
+            check_name(target),
+            asset=KEYS[SUPPORT_CARD_TABLE],
+            description=f"The newest {target.name} model beats the recency-only baseline.",
+        )
+        for target in SUPPORT_NEED_TARGETS
+    ],
+    pool=WRITER_POOL,
+    retry_policy=TRANSIENT_RETRY,
+)
+def support_need_risk(
+    context: dg.AssetExecutionContext, settings: SettingsResource
+) -> Iterator[dg.MaterializeResult]:
+    """Per target: evaluate on the time split, gate against the baseline, score, write."""
+    settings = settings.get()
+    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
+    retrained: dict[str, bool] = {}
+    checks = []
+    with only_transient_retried(), duckdb.connect(str(settings.build_db)) as con:
+        for target in SUPPORT_NEED_TARGETS:
+            create_tables(con, target, MARTS_SCHEMA)
+            fingerprint = input_fingerprint(con, target)
+            if fingerprint == stored_fingerprint(con, MARTS_SCHEMA, target):
+                context.log.info(f"{target.name}: features unchanged, no retraining")
+                retrained[target.name] = False
+            else:
+                now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+                result = run_model(con, target, now, fingerprint)
+                write_tables(con, result, MARTS_SCHEMA)
+                retrained[target.name] = True
+                card = result.card
+                context.log.info(
+                    f"{target.name} {card['model_version']}: {card['status']} "
+                    f"{card['reason'] or ''}"
+                )
+            checks.append((target, *_latest(con, target)))
+        counts = {table: _row_count(con, table) for table in TABLES}
+    metadata = {"retrained": any(retrained.values())} | {
+        f"retrained_{name}": value for name, value in retrained.items()
+    }
+    for table in TABLES:
+        yield dg.MaterializeResult(
+            asset_key=KEYS[table], metadata={**metadata, "dagster/row_count": counts[table]}
+        )
+    for target, status, reason in checks:
+        yield dg.AssetCheckResult(
+            check_name=check_name(target),
+            asset_key=KEYS[SUPPORT_CARD_TABLE],
+            passed=status != "withheld",
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"status": status, "reason": str(reason or "")},
+        )
+
+
+defs = dg.Definitions(assets=[support_need_risk])
