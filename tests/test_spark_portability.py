@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from orchestration.portability.compare import compare_frames
 from orchestration.portability.manifest import (
@@ -47,6 +48,11 @@ def test_models_avoid_the_two_sql_forms_spark_reads_differently() -> None:
         sql = path.read_text().lower()
         assert not re.search(r"as\s+varchar\s*\)", sql), f"{path.name}: cast as varchar"
         assert not re.search(r"avg\(\s*case[^()]*then\s+-?\d+\.\d", sql), f"{path.name}: avg of 1.0"
+    seeds = yaml.safe_load((DBT_PROJECT_DIR / "seeds" / "_seeds.yml").read_text())["seeds"]
+    for seed in seeds:
+        types = (seed.get("config") or {}).get("column_types") or {}
+        varchar = sorted(c for c, t in types.items() if str(t).lower().startswith("varchar"))
+        assert not varchar, f"seed {seed['name']}: declare {varchar} as string, not varchar"
 
 
 def test_comparison_matches_rows_in_any_order_and_floats_within_1e9() -> None:
