@@ -310,7 +310,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     rotate.set_defaults(func=_rotate_key)
 
-    args = parser.parse_args(argv)
+    # `bench` passes its options on (`make bench BENCH_ARGS=--large`); argparse's REMAINDER
+    # does not take an option that comes first, so those arrive as unknown arguments.
+    args, unknown = parser.parse_known_args(argv)
+    if args.command == "bench":
+        args.options = [*unknown, *args.options]
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     return args.func(args)
 
 

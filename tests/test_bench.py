@@ -146,3 +146,18 @@ def test_figures_are_written_as_json_and_a_markdown_table_of_every_step(tmp_path
         assert step in rows
     assert "| 0.02 |" in rows["ingest_crm"]  # daily / full of ingestion: 0.4 / 20
     assert "| 1.00 |" in rows["dbt_models"]  # daily / full of dbt: 33 / 33
+
+
+def test_bench_options_reach_the_bench_even_when_an_option_comes_first(monkeypatch) -> None:
+    """`make bench BENCH_ARGS=--large` runs `empathy bench --large`; any other command still
+    refuses an argument it does not know."""
+    import empathy_devtools.bench
+    from orchestration import cli
+
+    received: list[list[str]] = []
+    monkeypatch.setattr(empathy_devtools.bench, "main", lambda options: received.append(options))
+    cli.main(["bench", "--large"])
+    cli.main(["bench", "--sizes", "500,2000"])
+    assert received == [["--large"], ["--sizes", "500,2000"]]
+    with pytest.raises(SystemExit):
+        cli.main(["rollback", "--large"])
