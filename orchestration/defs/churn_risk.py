@@ -26,12 +26,13 @@ from orchestration.churn_risk.pipeline import (
 )
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
+from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec
 from orchestration.defs.resources import SettingsResource
 from orchestration.settings import MARTS_SCHEMA
 
 GROUP = "tier3_advanced"
 TABLES = (PREDICTIONS_TABLE, CARD_TABLE, DECILES_TABLE)
-KEYS = {table: dg.AssetKey([MARTS_SCHEMA, table]) for table in TABLES}
+KEYS = {table: mart_key(table) for table in TABLES}
 MART_KEYS = tuple(KEYS.values())
 FEATURES_KEY = dg.AssetKey(["intermediate", "int_churn_features"])
 CUSTOMERS_KEY = dg.AssetKey(["staging", "stg_crm__customers"])
@@ -49,22 +50,10 @@ DESCRIPTIONS = {
 }
 
 
-def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    (rows,) = con.execute(f"SELECT count(*) FROM {MARTS_SCHEMA}.{table}").fetchone()
-    return rows
-
-
 @dg.multi_asset(
     name="churn_risk",
     specs=[
-        dg.AssetSpec(
-            KEYS[table],
-            deps=[FEATURES_KEY, CUSTOMERS_KEY],
-            group_name=GROUP,
-            kinds={"duckdb", "python"},
-            metadata={"dagster/table_name": f"build.{MARTS_SCHEMA}.{table}"},
-            description=DESCRIPTIONS[table],
-        )
+        mart_spec(table, [FEATURES_KEY, CUSTOMERS_KEY], GROUP, DESCRIPTIONS[table])
         for table in TABLES
     ],
     check_specs=[
@@ -88,7 +77,7 @@ def churn_risk(
         if fingerprint == stored_fingerprint(con, MARTS_SCHEMA):
             context.log.info("churn features unchanged since the newest model: no retraining")
             for table in TABLES:
-                metadata = {"retrained": False, "dagster/row_count": _row_count(con, table)}
+                metadata = {"retrained": False, "dagster/row_count": mart_row_count(con, table)}
                 yield dg.MaterializeResult(asset_key=KEYS[table], metadata=metadata)
             row = con.execute(
                 f"SELECT status, reason FROM {MARTS_SCHEMA}.{CARD_TABLE} "
@@ -98,7 +87,7 @@ def churn_risk(
             return
         result = run_churn_risk(con, dt.datetime.now(dt.UTC).replace(tzinfo=None), fingerprint)
         write_tables(con, result, MARTS_SCHEMA)
-        counts = {table: _row_count(con, table) for table in TABLES}
+        counts = {table: mart_row_count(con, table) for table in TABLES}
     card = result.card
     context.log.info(f"churn risk {card['model_version']}: {card['status']} {card['reason'] or ''}")
     metadata = {

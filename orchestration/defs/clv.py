@@ -26,47 +26,35 @@ from orchestration.clv.clv_run import (
 from orchestration.clv.config import MODEL_VERSION, ClvConfig
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
+from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec
 from orchestration.defs.resources import SettingsResource
 from orchestration.settings import MARTS_SCHEMA
 
 GROUP = "tier2_relationships"
-PREDICTIONS_KEY = dg.AssetKey([MARTS_SCHEMA, PREDICTIONS_TABLE])
-FIT_KEY = dg.AssetKey([MARTS_SCHEMA, FIT_TABLE])
+PREDICTIONS_KEY = mart_key(PREDICTIONS_TABLE)
+FIT_KEY = mart_key(FIT_TABLE)
 MART_KEYS = (PREDICTIONS_KEY, FIT_KEY)
 ORDERS_KEY = dg.AssetKey(["staging", "stg_crm__orders"])
-
-
-def _table_metadata(table: str) -> dict[str, object]:
-    return {"dagster/table_name": f"build.{MARTS_SCHEMA}.{table}"}
-
-
-def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    (rows,) = con.execute(f"SELECT count(*) FROM {MARTS_SCHEMA}.{table}").fetchone()
-    return rows
 
 
 @dg.multi_asset(
     name="clv_predictions",
     specs=[
-        dg.AssetSpec(
-            PREDICTIONS_KEY,
-            deps=[ORDERS_KEY],
-            group_name=GROUP,
-            kinds={"duckdb", "python"},
-            metadata=_table_metadata(PREDICTIONS_TABLE),
-            description=(
+        mart_spec(
+            PREDICTIONS_TABLE,
+            [ORDERS_KEY],
+            GROUP,
+            (
                 "Per customer with an order: BG/NBD expected purchases and probability alive, "
                 "Gamma-Gamma expected order value, discounted 12-month value, as of the newest "
                 "order day."
             ),
         ),
-        dg.AssetSpec(
-            FIT_KEY,
-            deps=[ORDERS_KEY],
-            group_name=GROUP,
-            kinds={"duckdb", "python"},
-            metadata=_table_metadata(FIT_TABLE),
-            description=(
+        mart_spec(
+            FIT_TABLE,
+            [ORDERS_KEY],
+            GROUP,
+            (
                 "The CLV models' fits (calibration and full history): parameters, "
                 "log-likelihood, windows, predicted vs actual holdout repeat purchases per "
                 "frequency bucket; or one 'not_available' row with the reason."
@@ -90,7 +78,7 @@ def clv_predictions(
             context.log.info("orders and settings unchanged since the stored fit: no refit")
             metadata = {"refit": False, "input_fingerprint": fingerprint}
             for key, table in ((PREDICTIONS_KEY, PREDICTIONS_TABLE), (FIT_KEY, FIT_TABLE)):
-                rows = _row_count(con, table)
+                rows = mart_row_count(con, table)
                 yield dg.MaterializeResult(
                     asset_key=key, metadata={**metadata, "dagster/row_count": rows}
                 )

@@ -31,12 +31,13 @@ from orchestration.churn_risk.pipeline import (
 from orchestration.defs.churn_risk import CUSTOMERS_KEY, FEATURES_KEY
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
+from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec
 from orchestration.defs.resources import SettingsResource
 from orchestration.settings import MARTS_SCHEMA
 
 GROUP = "tier3_advanced"
 TABLES = (SUPPORT_PREDICTIONS_TABLE, SUPPORT_CARD_TABLE, SUPPORT_DECILES_TABLE)
-KEYS = {table: dg.AssetKey([MARTS_SCHEMA, table]) for table in TABLES}
+KEYS = {table: mart_key(table) for table in TABLES}
 MART_KEYS = tuple(KEYS.values())
 DESCRIPTIONS = {
     SUPPORT_PREDICTIONS_TABLE: (
@@ -57,11 +58,6 @@ def check_name(target: Target) -> str:
     return f"{target.name}_beats_baseline"
 
 
-def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    (rows,) = con.execute(f"SELECT count(*) FROM {MARTS_SCHEMA}.{table}").fetchone()
-    return rows
-
-
 def _latest(con: duckdb.DuckDBPyConnection, target: Target) -> tuple[str, object]:
     row = con.execute(
         f"SELECT status, reason FROM {MARTS_SCHEMA}.{SUPPORT_CARD_TABLE} WHERE target = ? "
@@ -74,14 +70,7 @@ def _latest(con: duckdb.DuckDBPyConnection, target: Target) -> tuple[str, object
 @dg.multi_asset(
     name="support_need_risk",
     specs=[
-        dg.AssetSpec(
-            KEYS[table],
-            deps=[FEATURES_KEY, CUSTOMERS_KEY],
-            group_name=GROUP,
-            kinds={"duckdb", "python"},
-            metadata={"dagster/table_name": f"build.{MARTS_SCHEMA}.{table}"},
-            description=DESCRIPTIONS[table],
-        )
+        mart_spec(table, [FEATURES_KEY, CUSTOMERS_KEY], GROUP, DESCRIPTIONS[table])
         for table in TABLES
     ],
     check_specs=[
@@ -121,7 +110,7 @@ def support_need_risk(
                     f"{card['reason'] or ''}"
                 )
             checks.append((target, *_latest(con, target)))
-        counts = {table: _row_count(con, table) for table in TABLES}
+        counts = {table: mart_row_count(con, table) for table in TABLES}
     metadata = {"retrained": any(retrained.values())} | {
         f"retrained_{name}": value for name, value in retrained.items()
     }
