@@ -176,6 +176,8 @@ class ChurnResult:
     deciles: pd.DataFrame = field(default_factory=pd.DataFrame)
     predictions: pd.DataFrame | None = None
     target: Target = CHURN
+    model: dict[str, object] | None = None  # the published model's parameters (time split)
+    as_of: dt.date | None = None  # the data's as-of date (snapshot 0) it was trained at
 
     @property
     def published(self) -> bool:
@@ -385,7 +387,7 @@ def _time_split(
         current, model.predict(final, current, TIME_FEATURES), version, scoring_date, target
     )
     card |= {"status": "published", "is_published": True}
-    return ChurnResult(card, deciles, predictions, target)
+    return ChurnResult(card, deciles, predictions, target, model.parameters(final))
 
 
 def static_frame(customers: pd.DataFrame) -> pd.DataFrame:
@@ -479,6 +481,8 @@ def run_model(
                     features.loc[rows, target.label].to_numpy()
                 )
         result = _time_split(features, version, now, fingerprint, target)
+        if result is not None:
+            result.as_of = _as_of(features)
     if result is None and target.static_fallback:
         result = _static_split(con, version, now, fingerprint)
     if result is None:
@@ -493,6 +497,73 @@ def run_model(
     if target.keyed:
         result.card["target"] = target.name
     return result
+
+
+def _as_of(features: pd.DataFrame) -> dt.date | None:
+    dates = features.loc[features["snapshot_index"] == 0, "snapshot_date"]
+    return pd.Timestamp(dates.iloc[0]).date() if len(dates) else None
+
+
+def current_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The data's as-of date: snapshot 0 of the features (None without dated history)."""
+    if not _exists(con, FEATURES_RELATION):
+        return None
+    (as_of,) = con.execute(
+        f"SELECT max(snapshot_date) FROM {FEATURES_RELATION} WHERE snapshot_index = 0"
+    ).fetchone()
+    return as_of
+
+
+def model_config(con: duckdb.DuckDBPyConnection, target: Target) -> str:
+    """Digest of what the target's model is made of: family, label, features, regression,
+    split seed and the feature model's columns with their types."""
+    columns: list[tuple[str, str]] = []
+    if _exists(con, FEATURES_RELATION):
+        schema, table = FEATURES_RELATION.split(".")
+        columns = con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = "
+            "current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index",
+            [schema, table],
+        ).fetchall()
+    parts = [
+        target.family,
+        target.label,
+        str(target.horizon_days),
+        ",".join(TIME_FEATURES),
+        model.describe(),
+        f"split_seed={SPLIT_SEED};min_positives={MIN_POSITIVES}",
+        ",".join(f"{name}:{kind}" for name, kind in columns),
+    ]
+    (digest,) = con.execute("SELECT md5(?)", ["|".join(parts)]).fetchone()
+    return digest
+
+
+def newest_run(
+    con: duckdb.DuckDBPyConnection, schema: str, target: Target = CHURN
+) -> tuple[str, dt.datetime] | None:
+    """(model_version, trained_at) of the target's newest model card row, if any."""
+    if not _exists(con, f"{schema}.{target.card_table}"):
+        return None
+    where = "WHERE target = ?" if target.keyed else ""
+    return con.execute(
+        f"SELECT model_version, trained_at FROM {schema}.{target.card_table} {where} "
+        "ORDER BY trained_at DESC LIMIT 1",
+        [target.name] if target.keyed else [],
+    ).fetchone()
+
+
+def score_current(
+    con: duckdb.DuckDBPyConnection, target: Target, params: dict[str, object], version: str
+) -> pd.DataFrame:
+    """The target's predictions for every customer of snapshot 0 from a stored model: the
+    same rows, order and deciles the training run's scoring gives."""
+    columns = ", ".join(f'"{c}"' for c in ("customer_id", "snapshot_date", *TIME_FEATURES))
+    current = con.execute(
+        f"SELECT {columns} FROM {FEATURES_RELATION} WHERE snapshot_index = 0 ORDER BY customer_id"
+    ).df()
+    date = pd.Timestamp(current["snapshot_date"].iloc[0]).date() if len(current) else None
+    risk = model.predict_with(params, current, TIME_FEATURES)
+    return _scored(current, risk, version, date, target)
 
 
 def run_churn_risk(
@@ -527,6 +598,28 @@ def create_tables(con: duckdb.DuckDBPyConnection, target: Target, schema: str) -
     _create(con, schema, target.predictions_table, predictions_columns(target))
 
 
+def _replace_predictions(
+    con: duckdb.DuckDBPyConnection, target: Target, predictions: pd.DataFrame, schema: str
+) -> None:
+    where = f"WHERE target = '{target.name}'" if target.keyed else ""
+    con.execute(f"DELETE FROM {schema}.{target.predictions_table} {where}")
+    _insert(con, schema, target.predictions_table, predictions[list(predictions_columns(target))])
+
+
+def write_predictions(
+    con: duckdb.DuckDBPyConnection, target: Target, predictions: pd.DataFrame, schema: str
+) -> None:
+    """Replace the target's predictions (a scoring run: card and calibration stay)."""
+    create_tables(con, target, schema)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _replace_predictions(con, target, predictions, schema)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
 def write_tables(con: duckdb.DuckDBPyConnection, result: ChurnResult, schema: str) -> None:
     """Append the card and calibration rows; replace the target's predictions only when
     published."""
@@ -540,14 +633,7 @@ def write_tables(con: duckdb.DuckDBPyConnection, result: ChurnResult, schema: st
                 con, schema, target.deciles_table, result.deciles[list(deciles_columns(target))]
             )
         if result.predictions is not None:
-            where = f"WHERE target = '{target.name}'" if target.keyed else ""
-            con.execute(f"DELETE FROM {schema}.{target.predictions_table} {where}")
-            _insert(
-                con,
-                schema,
-                target.predictions_table,
-                result.predictions[list(predictions_columns(target))],
-            )
+            _replace_predictions(con, target, result.predictions, schema)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
