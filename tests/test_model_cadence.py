@@ -15,9 +15,11 @@ import pandas as pd
 import pytest
 from clv_simulation import simulate_orders
 from resources_kit import resources
+from sklearn.metrics import roc_auc_score
 
-from orchestration.churn_risk import cadence, pipeline
+from orchestration.churn_risk import cadence, evaluation, pipeline
 from orchestration.churn_risk.pipeline import TIME_FEATURES
+from orchestration.clv import bgnbd, gamma_gamma, rfm
 from orchestration.clv.clv_run import FIT_TABLE
 from orchestration.clv.clv_run import PREDICTIONS_TABLE as CLV_PREDICTIONS
 from orchestration.defs.churn_risk import churn_risk
@@ -262,3 +264,38 @@ def test_clv_refits_past_retrain_after_days_and_on_full_refresh(clv_fitted) -> N
     assert later != fit
     _stage_orders(settings, _later(_later(orders, 30), 1))
     assert _clv_run(full_refresh=True)["refit"] is True
+
+
+# What made the training runs cheaper keeps every value to the last bit (the first run's
+# tables equal those before the change).
+
+
+def test_bootstrap_interval_equals_sklearn_on_each_resample() -> None:
+    rng = np.random.default_rng(11)
+    p = np.round(rng.random(300), 2)  # many ties
+    y = (rng.random(300) < p).astype(int)
+    draws = np.random.default_rng(evaluation.BOOTSTRAP_SEED)
+    values = []
+    for _ in range(evaluation.BOOTSTRAP_ROUNDS):
+        idx = draws.integers(0, len(y), len(y))
+        if 0 < y[idx].sum() < len(idx):
+            values.append(roc_auc_score(y[idx], p[idx]))
+    expected = tuple(float(v) for v in np.quantile(values, [0.025, 0.975]))
+    assert evaluation._bootstrap_auc(y, p) == expected
+
+
+def test_clv_likelihoods_of_fixed_data_equal_the_plain_ones() -> None:
+    orders = simulate_orders(300, seed=9)
+    with duckdb.connect() as con:
+        con.register("orders", orders)
+        summary = rfm.summarize(con, "SELECT * FROM orders", dt.date(2025, 6, 30), 7.0)
+    x, t_x, T = bgnbd._arrays(summary["frequency"], summary["recency"], summary["T"])
+    repeat = summary[summary["frequency"] > 0]
+    xm, mx = gamma_gamma._arrays(repeat["frequency"], repeat["monetary_value"])
+    bg = bgnbd._likelihood_of(x, t_x, T, np.ones_like(x))
+    gg = gamma_gamma._likelihood_of(xm, mx)
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        params = tuple(np.exp(rng.normal(0, 1, 4)))
+        assert bg(params) == bgnbd.log_likelihood(params, x, t_x, T)
+        assert gg(params[:3]) == gamma_gamma.log_likelihood(params[:3], xm, mx)

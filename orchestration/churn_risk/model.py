@@ -20,13 +20,13 @@ MAX_ITER = 2000
 def design(frame: pd.DataFrame, features: tuple[str, ...]) -> np.ndarray:
     """The feature matrix: missing values become the column's 0 plus a missing flag column
     for sentiment-like features (only those that have gaps)."""
-    columns = []
-    for name in features:
+    matrix = np.empty((len(frame), 2 * len(features)))  # filled in place: one copy only
+    for k, name in enumerate(features):
         values = pd.to_numeric(frame[name], errors="coerce").astype("float64")
         missing = values.isna().to_numpy()
-        columns.append(np.where(missing, 0.0, values.to_numpy()))
-        columns.append(missing.astype(float))
-    return np.column_stack(columns)
+        matrix[:, 2 * k] = np.where(missing, 0.0, values.to_numpy())
+        matrix[:, 2 * k + 1] = missing
+    return matrix
 
 
 def fit(frame: pd.DataFrame, features: tuple[str, ...], label: str = LABEL) -> Pipeline:

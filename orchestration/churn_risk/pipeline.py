@@ -282,10 +282,15 @@ def gate(m: evaluation.Figures, b: evaluation.Figures) -> str | None:
     return None
 
 
-def _with_recency(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
+def _add_recency(frame: pd.DataFrame) -> None:
     frame["recency_days"] = frame[["days_since_last_order", "days_since_last_contact"]].min(axis=1)
-    return frame
+
+
+def _snapshots(features: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """Rows of snapshots `first`..`last` of features sorted by snapshot: a slice, not a copy."""
+    index = features["snapshot_index"].to_numpy()
+    start, stop = np.searchsorted(index, [first, last + 1])
+    return features.iloc[start:stop]
 
 
 def _evaluate(
@@ -338,11 +343,11 @@ def _usable(labels: pd.Series, outcome: str = CHURN.outcome) -> str | None:
 def _time_split(
     features: pd.DataFrame, version: str, now: dt.datetime, fingerprint: str, target: Target
 ) -> ChurnResult | None:
-    features = _with_recency(features)
     if target.label not in features.columns:
         return None
-    index = features["snapshot_index"]
-    train, holdout, current = features[index >= 2], features[index == 1], features[index == 0]
+    _add_recency(features)
+    train, holdout = _snapshots(features, 2, 3), _snapshots(features, 1, 1)
+    current = _snapshots(features, 0, 0)
     if train.empty or holdout.empty:
         return None
     label = target.label
@@ -381,7 +386,7 @@ def _time_split(
     if blocked:
         card |= {"status": "withheld", "reason": blocked}
         return ChurnResult(card, deciles, target=target)
-    final = model.fit(features[index >= 1], TIME_FEATURES, label)
+    final = model.fit(_snapshots(features, 1, 3), TIME_FEATURES, label)
     scoring_date = pd.Timestamp(current["snapshot_date"].iloc[0]).date() if len(current) else None
     predictions = _scored(
         current, model.predict(final, current, TIME_FEATURES), version, scoring_date, target
@@ -469,9 +474,11 @@ def run_model(
     version = f"{target.family}-{fingerprint[:8]}"
     result = None
     if _exists(con, FEATURES_RELATION):
-        # A fixed row order: the label shuffle, ties in rankings and the bootstrap depend on it.
+        # A fixed row order: the label shuffle, ties in rankings and the bootstrap depend on it
+        # (and the snapshots are slices of it). Only the columns the models use.
+        columns = ", ".join(f'"{c}"' for c in _feature_columns(con, target))
         features = con.execute(
-            f"SELECT * FROM {FEATURES_RELATION} ORDER BY snapshot_index, customer_id"
+            f"SELECT {columns} FROM {FEATURES_RELATION} ORDER BY snapshot_index, customer_id"
         ).df()
         if shuffle_labels_seed is not None and target.label in features.columns:
             rng = np.random.default_rng(shuffle_labels_seed)
@@ -497,6 +504,20 @@ def run_model(
     if target.keyed:
         result.card["target"] = target.name
     return result
+
+
+def _feature_columns(con: duckdb.DuckDBPyConnection, target: Target) -> list[str]:
+    schema, table = FEATURES_RELATION.split(".")
+    present = {
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = ? AND table_name = ?",
+            [schema, table],
+        ).fetchall()
+    }
+    wanted = ("snapshot_index", "snapshot_date", "customer_id", *TIME_FEATURES, target.label)
+    return [name for name in dict.fromkeys(wanted) if name in present]
 
 
 def _as_of(features: pd.DataFrame) -> dt.date | None:
