@@ -40,10 +40,10 @@ CARDS = {
 }
 
 
-def _features(as_of: dt.date, extra: int = 0, seed: int = 3) -> pd.DataFrame:
+def _features(as_of: dt.date, extra: int = 0, seed: int = 3, signal: float = 1.5) -> pd.DataFrame:
     """Four snapshots, 90 days apart, of customers whose unresolved technical contacts drive
-    every label (so each model beats the recency-only baseline); `extra` new customers at
-    snapshot 0."""
+    every label (so each model beats the recency-only baseline; `signal` 0: labels are
+    noise); `extra` new customers at snapshot 0."""
     rng = np.random.default_rng(seed)
     frames = []
     for k in range(4):
@@ -51,7 +51,7 @@ def _features(as_of: dt.date, extra: int = 0, seed: int = 3) -> pd.DataFrame:
         frame = pd.DataFrame(
             {name: rng.poisson(3, n).astype("int64") for name in TIME_FEATURES}
         ).assign(mean_contact_sentiment_365d=rng.normal(0, 0.3, n))
-        risk = 1 / (1 + np.exp(-(frame["unresolved_technical_contacts_90d"] - 3.5) * 1.5))
+        risk = 1 / (1 + np.exp(-(frame["unresolved_technical_contacts_90d"] - 3.5) * signal))
         for label in LABELS:
             frame[label] = rng.random(n) < risk
         frame.insert(0, "customer_id", [f"c{i:04d}" for i in range(n)])
@@ -159,6 +159,17 @@ def test_retrain_after_days_is_a_setting(trained, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("EMPATHY_RETRAIN_AFTER_DAYS", "7")
     _stage_features(settings, _features(AS_OF + dt.timedelta(days=7)))
     assert _risk_run()["churn_risk"]["retrained"] is True
+
+
+def test_a_withheld_retraining_leaves_the_published_model_scoring(trained) -> None:
+    settings, first, _ = trained
+    _stage_features(settings, _features(AS_OF + dt.timedelta(days=30), seed=8, signal=0.0))
+    runs = _risk_run()
+    assert runs["churn_risk"]["retrained"] is True and runs["churn_risk"]["status"] == "withheld"
+    _stage_features(settings, _features(AS_OF + dt.timedelta(days=31), seed=8, signal=0.0))
+    assert _risk_run()["churn_risk"]["action"] == "scored"
+    churn = [row for row in _predictions(settings) if row[0] == "churn"]
+    assert churn == [("churn", AS_OF + dt.timedelta(days=31), first[0][2], first[0][3])]
 
 
 def test_full_refresh_retrains(trained) -> None:
