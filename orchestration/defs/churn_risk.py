@@ -21,7 +21,7 @@ import duckdb
 
 from orchestration.churn_risk.cadence import models_dir
 from orchestration.churn_risk.pipeline import CARD_TABLE, CHURN, DECILES_TABLE, PREDICTIONS_TABLE
-from orchestration.churn_risk.refresh import RETRAINED, SCORED, refresh_target
+from orchestration.churn_risk.risk_refresh import RETRAINED, SCORED, refresh_target
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
 from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec

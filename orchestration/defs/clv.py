@@ -18,9 +18,9 @@ import dagster as dg
 import duckdb
 
 from orchestration.churn_risk.cadence import models_dir
+from orchestration.clv.clv_refresh import REFIT, SCORED, refresh_clv
 from orchestration.clv.clv_run import FIT_TABLE, PREDICTIONS_TABLE
 from orchestration.clv.config import MODEL_VERSION, ClvConfig
-from orchestration.clv.refresh import REFIT, SCORED, refresh_clv
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
 from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec

@@ -26,7 +26,7 @@ from orchestration.churn_risk.pipeline import (
     Target,
     create_tables,
 )
-from orchestration.churn_risk.refresh import RETRAINED, refresh_target
+from orchestration.churn_risk.risk_refresh import RETRAINED, refresh_target
 from orchestration.defs.churn_risk import CUSTOMERS_KEY, FEATURES_KEY
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
