@@ -54,6 +54,9 @@ class Settings:
     key_file: Path
     serving_storage_version: str
     keep_versions: int
+    # Python models (churn, support need, CLV) retrain when the data's as-of date has moved
+    # this many days past the one they were trained on; other runs score with the stored model.
+    retrain_after_days: int = 30
 
     @property
     def serving_db(self) -> Path:
@@ -79,6 +82,7 @@ class Settings:
             key_file=_path("EMPATHY_KEY_FILE", _default_key_file()),
             serving_storage_version=os.environ.get("EMPATHY_SERVING_STORAGE_VERSION", "v1.0.0"),
             keep_versions=int(os.environ.get("EMPATHY_KEEP_VERSIONS", "5")),
+            retrain_after_days=int(os.environ.get("EMPATHY_RETRAIN_AFTER_DAYS", "30")),
         )
 
 

@@ -1,4 +1,4 @@
-"""The `clv_predictions` asset: writes both marts, refits only on new orders, and says
+"""The `clv_predictions` asset: writes both marts, recomputes only on new orders, and says
 "not available" (with the reason) when there are no orders, without failing the run."""
 
 from __future__ import annotations
@@ -118,5 +118,8 @@ def test_asset_writes_both_marts_and_skips_the_refit_when_orders_are_unchanged()
             fitted_at,
         )
 
-    _stage_orders(settings, orders.iloc[:-1])  # one order fewer: new input, refit
-    assert _materialize(instance)["marts/fct_clv_model_fit"]["refit"] is True
+    # One order fewer: new input, same as-of: scored with the stored fit, not refit
+    # (tests/test_model_cadence.py: when the models refit).
+    _stage_orders(settings, orders.iloc[:-1])
+    third = _materialize(instance)["marts/fct_clv_model_fit"]
+    assert third["refit"] is False and third["scored"] is True

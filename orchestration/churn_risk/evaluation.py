@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.integrate import trapezoid
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
 BOOTSTRAP_SEED = 20250630
@@ -27,13 +28,41 @@ class Figures:
     top_decile_lift: float
 
 
+def _auc_from_counts(tps: np.ndarray, fps: np.ndarray) -> float:
+    """ROC AUC from cumulative true and false positives at each distinct score (highest
+    first): scikit-learn's `roc_auc_score` step by step (drop collinear points, start at the
+    origin, trapezoids), so the value is the same to the last bit."""
+    if len(fps) > 2:
+        keep = np.where(np.r_[True, np.logical_or(np.diff(fps, 2), np.diff(tps, 2)), True])[0]
+        fps, tps = fps[keep], tps[keep]
+    tps = np.r_[0.0, tps]
+    fps = np.r_[0.0, fps]
+    return float(trapezoid(tps / tps[-1], fps / fps[-1]))
+
+
 def _bootstrap_auc(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    """95% percentile interval of the AUC over resamples of the rows (drawn with replacement).
+
+    Each resample is a count per row: the scores are sorted once and each round sums the
+    counts of positives and negatives per distinct score, instead of sorting the resample
+    (`roc_auc_score(y[idx], p[idx])`, the same values, about 10x slower)."""
     rng = np.random.default_rng(BOOTSTRAP_SEED)
+    order = np.argsort(p, kind="mergesort")[::-1]
+    sorted_y = y[order].astype(float)
+    sorted_p = p[order]
+    group = np.r_[0, np.cumsum(np.diff(sorted_p) != 0)]
+    groups = int(group[-1]) + 1 if len(group) else 0
     values = []
     for _ in range(BOOTSTRAP_ROUNDS):
         idx = rng.integers(0, len(y), len(y))
-        if 0 < y[idx].sum() < len(idx):
-            values.append(roc_auc_score(y[idx], p[idx]))
+        counts = np.bincount(idx, minlength=len(y))[order].astype(float)
+        positives = np.bincount(group, weights=counts * sorted_y, minlength=groups)
+        totals = np.bincount(group, weights=counts, minlength=groups)
+        present = totals > 0
+        tps = np.cumsum(positives[present])
+        fps = np.cumsum(totals[present] - positives[present])
+        if 0 < tps[-1] < len(idx):
+            values.append(_auc_from_counts(tps, fps))
     low, high = np.quantile(values, [0.025, 0.975])
     return float(low), float(high)
 

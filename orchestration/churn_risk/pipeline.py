@@ -176,6 +176,8 @@ class ChurnResult:
     deciles: pd.DataFrame = field(default_factory=pd.DataFrame)
     predictions: pd.DataFrame | None = None
     target: Target = CHURN
+    model: dict[str, object] | None = None  # the published model's parameters (time split)
+    as_of: dt.date | None = None  # the data's as-of date (snapshot 0) it was trained at
 
     @property
     def published(self) -> bool:
@@ -280,10 +282,15 @@ def gate(m: evaluation.Figures, b: evaluation.Figures) -> str | None:
     return None
 
 
-def _with_recency(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
+def _add_recency(frame: pd.DataFrame) -> None:
     frame["recency_days"] = frame[["days_since_last_order", "days_since_last_contact"]].min(axis=1)
-    return frame
+
+
+def _snapshots(features: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """Rows of snapshots `first`..`last` of features sorted by snapshot: a slice, not a copy."""
+    index = features["snapshot_index"].to_numpy()
+    start, stop = np.searchsorted(index, [first, last + 1])
+    return features.iloc[start:stop]
 
 
 def _evaluate(
@@ -336,11 +343,11 @@ def _usable(labels: pd.Series, outcome: str = CHURN.outcome) -> str | None:
 def _time_split(
     features: pd.DataFrame, version: str, now: dt.datetime, fingerprint: str, target: Target
 ) -> ChurnResult | None:
-    features = _with_recency(features)
     if target.label not in features.columns:
         return None
-    index = features["snapshot_index"]
-    train, holdout, current = features[index >= 2], features[index == 1], features[index == 0]
+    _add_recency(features)
+    train, holdout = _snapshots(features, 2, 3), _snapshots(features, 1, 1)
+    current = _snapshots(features, 0, 0)
     if train.empty or holdout.empty:
         return None
     label = target.label
@@ -379,13 +386,13 @@ def _time_split(
     if blocked:
         card |= {"status": "withheld", "reason": blocked}
         return ChurnResult(card, deciles, target=target)
-    final = model.fit(features[index >= 1], TIME_FEATURES, label)
+    final = model.fit(_snapshots(features, 1, 3), TIME_FEATURES, label)
     scoring_date = pd.Timestamp(current["snapshot_date"].iloc[0]).date() if len(current) else None
     predictions = _scored(
         current, model.predict(final, current, TIME_FEATURES), version, scoring_date, target
     )
     card |= {"status": "published", "is_published": True}
-    return ChurnResult(card, deciles, predictions, target)
+    return ChurnResult(card, deciles, predictions, target, model.parameters(final))
 
 
 def static_frame(customers: pd.DataFrame) -> pd.DataFrame:
@@ -467,9 +474,11 @@ def run_model(
     version = f"{target.family}-{fingerprint[:8]}"
     result = None
     if _exists(con, FEATURES_RELATION):
-        # A fixed row order: the label shuffle, ties in rankings and the bootstrap depend on it.
+        # A fixed row order: the label shuffle, ties in rankings and the bootstrap depend on it
+        # (and the snapshots are slices of it). Only the columns the models use.
+        columns = ", ".join(f'"{c}"' for c in _feature_columns(con, target))
         features = con.execute(
-            f"SELECT * FROM {FEATURES_RELATION} ORDER BY snapshot_index, customer_id"
+            f"SELECT {columns} FROM {FEATURES_RELATION} ORDER BY snapshot_index, customer_id"
         ).df()
         if shuffle_labels_seed is not None and target.label in features.columns:
             rng = np.random.default_rng(shuffle_labels_seed)
@@ -479,6 +488,8 @@ def run_model(
                     features.loc[rows, target.label].to_numpy()
                 )
         result = _time_split(features, version, now, fingerprint, target)
+        if result is not None:
+            result.as_of = _as_of(features)
     if result is None and target.static_fallback:
         result = _static_split(con, version, now, fingerprint)
     if result is None:
@@ -493,6 +504,87 @@ def run_model(
     if target.keyed:
         result.card["target"] = target.name
     return result
+
+
+def _feature_columns(con: duckdb.DuckDBPyConnection, target: Target) -> list[str]:
+    schema, table = FEATURES_RELATION.split(".")
+    present = {
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = ? AND table_name = ?",
+            [schema, table],
+        ).fetchall()
+    }
+    wanted = ("snapshot_index", "snapshot_date", "customer_id", *TIME_FEATURES, target.label)
+    return [name for name in dict.fromkeys(wanted) if name in present]
+
+
+def _as_of(features: pd.DataFrame) -> dt.date | None:
+    dates = features.loc[features["snapshot_index"] == 0, "snapshot_date"]
+    return pd.Timestamp(dates.iloc[0]).date() if len(dates) else None
+
+
+def current_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The data's as-of date: snapshot 0 of the features (None without dated history)."""
+    if not _exists(con, FEATURES_RELATION):
+        return None
+    (as_of,) = con.execute(
+        f"SELECT max(snapshot_date) FROM {FEATURES_RELATION} WHERE snapshot_index = 0"
+    ).fetchone()
+    return as_of
+
+
+def model_config(con: duckdb.DuckDBPyConnection, target: Target) -> str:
+    """Digest of what the target's model is made of: family, label, features, regression,
+    split seed and the feature model's columns with their types."""
+    columns: list[tuple[str, str]] = []
+    if _exists(con, FEATURES_RELATION):
+        schema, table = FEATURES_RELATION.split(".")
+        columns = con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = "
+            "current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index",
+            [schema, table],
+        ).fetchall()
+    parts = [
+        target.family,
+        target.label,
+        str(target.horizon_days),
+        ",".join(TIME_FEATURES),
+        model.describe(),
+        f"split_seed={SPLIT_SEED};min_positives={MIN_POSITIVES}",
+        ",".join(f"{name}:{kind}" for name, kind in columns),
+    ]
+    (digest,) = con.execute("SELECT md5(?)", ["|".join(parts)]).fetchone()
+    return digest
+
+
+def newest_run(
+    con: duckdb.DuckDBPyConnection, schema: str, target: Target = CHURN
+) -> tuple[str, dt.datetime] | None:
+    """(model_version, trained_at) of the target's newest model card row, if any."""
+    if not _exists(con, f"{schema}.{target.card_table}"):
+        return None
+    where = "WHERE target = ?" if target.keyed else ""
+    return con.execute(
+        f"SELECT model_version, trained_at FROM {schema}.{target.card_table} {where} "
+        "ORDER BY trained_at DESC LIMIT 1",
+        [target.name] if target.keyed else [],
+    ).fetchone()
+
+
+def score_current(
+    con: duckdb.DuckDBPyConnection, target: Target, params: dict[str, object], version: str
+) -> pd.DataFrame:
+    """The target's predictions for every customer of snapshot 0 from a stored model: the
+    same rows, order and deciles the training run's scoring gives."""
+    columns = ", ".join(f'"{c}"' for c in ("customer_id", "snapshot_date", *TIME_FEATURES))
+    current = con.execute(
+        f"SELECT {columns} FROM {FEATURES_RELATION} WHERE snapshot_index = 0 ORDER BY customer_id"
+    ).df()
+    date = pd.Timestamp(current["snapshot_date"].iloc[0]).date() if len(current) else None
+    risk = model.predict_with(params, current, TIME_FEATURES)
+    return _scored(current, risk, version, date, target)
 
 
 def run_churn_risk(
@@ -527,6 +619,28 @@ def create_tables(con: duckdb.DuckDBPyConnection, target: Target, schema: str) -
     _create(con, schema, target.predictions_table, predictions_columns(target))
 
 
+def _replace_predictions(
+    con: duckdb.DuckDBPyConnection, target: Target, predictions: pd.DataFrame, schema: str
+) -> None:
+    where = f"WHERE target = '{target.name}'" if target.keyed else ""
+    con.execute(f"DELETE FROM {schema}.{target.predictions_table} {where}")
+    _insert(con, schema, target.predictions_table, predictions[list(predictions_columns(target))])
+
+
+def write_predictions(
+    con: duckdb.DuckDBPyConnection, target: Target, predictions: pd.DataFrame, schema: str
+) -> None:
+    """Replace the target's predictions (a scoring run: card and calibration stay)."""
+    create_tables(con, target, schema)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _replace_predictions(con, target, predictions, schema)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
 def write_tables(con: duckdb.DuckDBPyConnection, result: ChurnResult, schema: str) -> None:
     """Append the card and calibration rows; replace the target's predictions only when
     published."""
@@ -540,14 +654,7 @@ def write_tables(con: duckdb.DuckDBPyConnection, result: ChurnResult, schema: st
                 con, schema, target.deciles_table, result.deciles[list(deciles_columns(target))]
             )
         if result.predictions is not None:
-            where = f"WHERE target = '{target.name}'" if target.keyed else ""
-            con.execute(f"DELETE FROM {schema}.{target.predictions_table} {where}")
-            _insert(
-                con,
-                schema,
-                target.predictions_table,
-                result.predictions[list(predictions_columns(target))],
-            )
+            _replace_predictions(con, target, result.predictions, schema)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -334,6 +334,11 @@ def _finish(
     return ClvResult(predictions, fit, status, reason, fingerprint)
 
 
+def _unusable(predictions: pd.DataFrame) -> int:
+    numbers = predictions[["probability_alive", "expected_purchases_12m"]].to_numpy(dtype=float)
+    return int((~np.isfinite(numbers)).any(axis=1).sum())
+
+
 def run_clv(
     con: duckdb.DuckDBPyConnection,
     orders_sql: str | None,
@@ -360,8 +365,7 @@ def run_clv(
         _fit_row("full_history", models, summary, (first_day, as_of, None, None), full_reason)
     )
     predictions = empty if models is None else _predictions(summary, models, config, as_of)
-    numbers = predictions[["probability_alive", "expected_purchases_12m"]].to_numpy(dtype=float)
-    unusable = int((~np.isfinite(numbers)).any(axis=1).sum())
+    unusable = _unusable(predictions)
     if unusable:
         full_reason = f"predictions not finite for {unusable} customers: nothing published"
         rows[-1].update(status="not_available", reason=full_reason)
@@ -369,21 +373,99 @@ def run_clv(
     return _finish(predictions, rows, config, fitted_at, as_of, fingerprint, full_reason)
 
 
-def write_tables(con: duckdb.DuckDBPyConnection, result: ClvResult, schema: str) -> None:
-    """Replace both tables in `schema` in one transaction."""
+def stored_model(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, object] | None:
+    """The stored fit's full-history row (parameters, as-of, fitted_at), if the table has one."""
+    (exists,) = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, FIT_TABLE],
+    ).fetchone()
+    if not exists:
+        return None
+    cursor = con.execute(
+        f"SELECT * FROM {schema}.{FIT_TABLE} WHERE fit_stage = 'full_history' "
+        "AND frequency_bucket = 'all' ORDER BY fitted_at DESC LIMIT 1"
+    )
+    row = cursor.fetchone()
+    return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
+
+
+def _stored_models(fit: dict[str, object]) -> _Models | None:
+    bg_names = ("bgnbd_r", "bgnbd_alpha", "bgnbd_a", "bgnbd_b")
+    if fit["status"] != "fitted" or any(fit[name] is None for name in bg_names):
+        return None
+    bg = bgnbd.BgNbdFit(
+        *(float(fit[name]) for name in bg_names),
+        log_likelihood=float(fit["bgnbd_log_likelihood"]),
+        n_customers=int(fit["n_customers"]),
+        converged=bool(fit["bgnbd_converged"]),
+        message="stored",
+    )
+    gg = None
+    if fit["gg_p"] is not None:
+        gg = gamma_gamma.GammaGammaFit(
+            float(fit["gg_p"]),
+            float(fit["gg_q"]),
+            float(fit["gg_gamma"]),
+            log_likelihood=float(fit["gg_log_likelihood"]),
+            n_customers=int(fit["gg_n_customers"]),
+            converged=bool(fit["gg_converged"]),
+            message="stored",
+        )
+    correlation = fit["spend_frequency_correlation"]
+    return _Models(bg, gg, None if gg else fit["reason"], correlation)
+
+
+def score_clv(
+    con: duckdb.DuckDBPyConnection,
+    orders_sql: str,
+    config: ClvConfig,
+    fit: dict[str, object],
+    fingerprint: str,
+    as_of: dt.date,
+) -> ClvResult | None:
+    """Predictions as of `as_of` (the newest order day) from the stored fit's parameters (no refit:
+    `fitted_at` and the model version stay the fit's); None when the fit has no usable model
+    or its predictions are not finite. `fit` is `stored_model`'s row; the result's fit table
+    is that row only (not written)."""
+    models = _stored_models(fit)
+    if models is None:
+        return None
+    summary = rfm.summarize(con, orders_sql, as_of, config.unit_days)
+    predictions = _predictions(summary, models, config, as_of)
+    if _unusable(predictions):
+        return None
+    predictions = predictions.assign(model_version=MODEL_VERSION, fitted_at=fit["fitted_at"])
+    predictions = predictions.reindex(columns=list(PREDICTIONS_COLUMNS))
+    fit_frame = pd.DataFrame([fit]).reindex(columns=list(FIT_COLUMNS))
+    return ClvResult(predictions, fit_frame, "scored", None, fingerprint)
+
+
+def _replace(
+    con: duckdb.DuckDBPyConnection,
+    schema: str,
+    table: str,
+    columns: dict[str, str],
+    frame: pd.DataFrame,
+) -> None:
+    body = ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
+    con.execute(f"CREATE OR REPLACE TABLE {schema}.{table} ({body})")
+    if len(frame):
+        con.register("clv_frame", frame)
+        con.execute(f"INSERT INTO {schema}.{table} BY NAME SELECT * FROM clv_frame")
+        con.unregister("clv_frame")
+
+
+def write_tables(
+    con: duckdb.DuckDBPyConnection, result: ClvResult, schema: str, fit: bool = True
+) -> None:
+    """Replace both tables in `schema` in one transaction (only the predictions when `fit` is
+    false: a scoring run keeps the stored fit)."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute("BEGIN TRANSACTION")
     try:
-        for table, columns, frame in (
-            (PREDICTIONS_TABLE, PREDICTIONS_COLUMNS, result.predictions),
-            (FIT_TABLE, FIT_COLUMNS, result.fit),
-        ):
-            body = ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
-            con.execute(f"CREATE OR REPLACE TABLE {schema}.{table} ({body})")
-            if len(frame):
-                con.register("clv_frame", frame)
-                con.execute(f"INSERT INTO {schema}.{table} BY NAME SELECT * FROM clv_frame")
-                con.unregister("clv_frame")
+        _replace(con, schema, PREDICTIONS_TABLE, PREDICTIONS_COLUMNS, result.predictions)
+        if fit:
+            _replace(con, schema, FIT_TABLE, FIT_COLUMNS, result.fit)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -10,6 +10,7 @@ depend on purchase frequency (check the correlation before trusting it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,15 +73,42 @@ def log_likelihood(params: tuple[float, float, float], x: ArrayLike, m_x: ArrayL
     return float(np.sum(log_likelihood_terms(params, x, m_x)))
 
 
+def _likelihood_of(x: NDArray, m_x: NDArray) -> Callable[..., float]:
+    """`log_likelihood` of fixed (validated) data as a function of the parameters, for the
+    optimizer: gammaln once per distinct x, the logarithms of the data once, otherwise the
+    operations of `log_likelihood_terms` in its order, so every value is the same to the last
+    bit, several times faster."""
+    distinct, inverse = np.unique(x, return_inverse=True)
+    log_m, log_x, spend = np.log(m_x), np.log(x), m_x * x
+
+    def value(params: tuple[float, float, float]) -> float:
+        p, q, gamma = params
+        px = p * x
+        p_distinct = p * distinct
+        terms = (
+            gammaln(p_distinct + q)[inverse]
+            - gammaln(p_distinct)[inverse]
+            - gammaln(q)
+            + q * np.log(gamma)
+            + (px - 1) * log_m
+            + px * log_x
+            - (px + q) * np.log(gamma + spend)
+        )
+        return float(np.sum(terms))
+
+    return value
+
+
 def fit(x: ArrayLike, m_x: ArrayLike, start: float = 1.0) -> GammaGammaFit:
     """Maximum likelihood on log-parameters, Nelder-Mead then BFGS."""
     x_, m_ = _arrays(x, m_x)
     if x_.size == 0:
         raise ValueError("no customers with a repeat purchase to fit")
     scale = float(x_.size)
+    likelihood = _likelihood_of(x_, m_)
 
     def objective(log_params: NDArray) -> float:
-        value = log_likelihood(tuple(np.exp(log_params)), x_, m_)
+        value = likelihood(tuple(np.exp(log_params)))
         return -value / scale if np.isfinite(value) else 1e10
 
     # Start gamma near the scale of the data so the simplex does not wander for long.

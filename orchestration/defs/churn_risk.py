@@ -5,8 +5,12 @@ windows, features, holdout figures next to the recency-only baseline, status),
 `marts.fct_churn_model_calibration` (calibration by decile of each run) and
 `marts.fct_churn_risk_predictions` (per active customer: risk, decile, model version, scoring
 date). The math lives in `orchestration/churn_risk/`. The `beats_baseline` check reports why a
-model was withheld; the predictions already published stay. A run whose features are
-unchanged (same fingerprint as the newest card row) trains nothing and writes nothing.
+model was withheld; the predictions already published stay. The model trains on a cadence
+and scores every run (`orchestration/churn_risk/cadence.py`): it retrains on a full refresh,
+without a stored model, when its configuration changed or when the data's as-of date moved
+`retrain_after_days` past its own; otherwise the current snapshot is scored with the stored
+model under the same version and the card gets no row. A run whose features are unchanged
+trains nothing and writes nothing.
 """
 
 import datetime as dt
@@ -15,19 +19,14 @@ from collections.abc import Iterator
 import dagster as dg
 import duckdb
 
-from orchestration.churn_risk.pipeline import (
-    CARD_TABLE,
-    DECILES_TABLE,
-    PREDICTIONS_TABLE,
-    input_fingerprint,
-    run_churn_risk,
-    stored_fingerprint,
-    write_tables,
-)
+from orchestration.churn_risk.cadence import models_dir
+from orchestration.churn_risk.pipeline import CARD_TABLE, CHURN, DECILES_TABLE, PREDICTIONS_TABLE
+from orchestration.churn_risk.risk_refresh import RETRAINED, SCORED, refresh_target
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
 from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec
 from orchestration.defs.resources import SettingsResource
+from orchestration.pipeline_state import FULL_REFRESH_TAG
 from orchestration.settings import MARTS_SCHEMA
 
 GROUP = "tier3_advanced"
@@ -69,41 +68,45 @@ DESCRIPTIONS = {
 def churn_risk(
     context: dg.AssetExecutionContext, settings: SettingsResource
 ) -> Iterator[dg.MaterializeResult]:
-    """Evaluate on the time split, gate against the baseline, score, write."""
+    """Retrain when due (evaluate on the time split, gate against the baseline, score), else
+    score the current snapshot with the stored model; write what changed."""
     settings = settings.get()
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     with only_transient_retried(), duckdb.connect(str(settings.build_db)) as con:
-        fingerprint = input_fingerprint(con)
-        if fingerprint == stored_fingerprint(con, MARTS_SCHEMA):
-            context.log.info("churn features unchanged since the newest model: no retraining")
-            for table in TABLES:
-                metadata = {"retrained": False, "dagster/row_count": mart_row_count(con, table)}
-                yield dg.MaterializeResult(asset_key=KEYS[table], metadata=metadata)
-            row = con.execute(
-                f"SELECT status, reason FROM {MARTS_SCHEMA}.{CARD_TABLE} "
-                "ORDER BY trained_at DESC LIMIT 1"
-            ).fetchone()
-            yield _check(row[0], row[1])
-            return
-        result = run_churn_risk(con, dt.datetime.now(dt.UTC).replace(tzinfo=None), fingerprint)
-        write_tables(con, result, MARTS_SCHEMA)
+        outcome = refresh_target(
+            con,
+            CHURN,
+            models_dir(settings.build_db),
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            MARTS_SCHEMA,
+            full_refresh=context.run.tags.get(FULL_REFRESH_TAG) == "true",
+            retrain_after_days=settings.retrain_after_days,
+        )
+        context.log.info(f"churn risk {outcome.action}: {outcome.reason}")
         counts = {table: mart_row_count(con, table) for table in TABLES}
-    card = result.card
-    context.log.info(f"churn risk {card['model_version']}: {card['status']} {card['reason'] or ''}")
-    metadata = {
-        "retrained": True,
-        "status": str(card["status"]),
-        "model_version": str(card["model_version"]),
-        "input_fingerprint": fingerprint,
+        row = con.execute(
+            f"SELECT status, reason FROM {MARTS_SCHEMA}.{CARD_TABLE} "
+            "ORDER BY trained_at DESC LIMIT 1"
+        ).fetchone()
+    metadata: dict[str, object] = {
+        "retrained": outcome.action == RETRAINED,
+        "scored": outcome.action == SCORED,
+        "action": outcome.action,
+        "reason": outcome.reason,
     }
-    for name in ("auc", "baseline_auc", "pr_auc", "brier", "top_decile_lift"):
-        if card[name] is not None:
-            metadata[name] = float(card[name])
+    if outcome.model_version:
+        metadata["model_version"] = outcome.model_version
+    if outcome.result is not None:
+        card = outcome.result.card
+        metadata |= {"status": str(card["status"]), "input_fingerprint": card["input_fingerprint"]}
+        for name in ("auc", "baseline_auc", "pr_auc", "brier", "top_decile_lift"):
+            if card[name] is not None:
+                metadata[name] = float(card[name])
     for table in TABLES:
         yield dg.MaterializeResult(
             asset_key=KEYS[table], metadata={**metadata, "dagster/row_count": counts[table]}
         )
-    yield _check(str(card["status"]), card["reason"])
+    yield _check(row[0], row[1])
 
 
 def _check(status: str, reason: object) -> dg.AssetCheckResult:

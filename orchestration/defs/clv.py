@@ -4,8 +4,11 @@ One multi-asset writes `marts.fct_clv_predictions` (per customer: expected purch
 expected order value and discounted value over the next 12 months) and `marts.fct_clv_model_fit`
 (parameters, log-likelihoods, windows, predicted vs actual holdout purchases). Both are marts:
 the GX suites check them and the publication waits for them (`orchestration/defs/quality.py`).
-The math lives in `orchestration/clv/`. A run whose orders and settings are unchanged (same
-input fingerprint as the stored fit) does not refit.
+The math lives in `orchestration/clv/`. The models refit on a cadence
+(`orchestration/churn_risk/cadence.py`): on a full refresh, without a stored fit, when the
+settings changed or the newest order day moved `retrain_after_days` past the fit's; otherwise
+the predictions are recomputed as of the newest order day with the stored fit's parameters
+(`fct_clv_model_fit` stays). A run whose orders and settings are unchanged writes nothing.
 """
 
 import datetime as dt
@@ -14,20 +17,15 @@ from collections.abc import Iterator
 import dagster as dg
 import duckdb
 
-from orchestration.clv.clv_run import (
-    FIT_TABLE,
-    PREDICTIONS_TABLE,
-    input_fingerprint,
-    orders_source,
-    run_clv,
-    stored_fingerprint,
-    write_tables,
-)
+from orchestration.churn_risk.cadence import models_dir
+from orchestration.clv.clv_refresh import REFIT, SCORED, refresh_clv
+from orchestration.clv.clv_run import FIT_TABLE, PREDICTIONS_TABLE
 from orchestration.clv.config import MODEL_VERSION, ClvConfig
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
 from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec
 from orchestration.defs.resources import SettingsResource
+from orchestration.pipeline_state import FULL_REFRESH_TAG
 from orchestration.settings import MARTS_SCHEMA
 
 GROUP = "tier2_relationships"
@@ -67,53 +65,53 @@ ORDERS_KEY = dg.AssetKey(["staging", "stg_crm__orders"])
 def clv_predictions(
     context: dg.AssetExecutionContext, settings: SettingsResource
 ) -> Iterator[dg.MaterializeResult]:
-    """Fit on the calibration window, check on the holdout, refit on all history, write."""
+    """Refit when due (calibration fit, holdout check, refit on all history), else score with
+    the stored fit; write what changed."""
     settings = settings.get()
     config = ClvConfig.from_env()
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     with only_transient_retried(), duckdb.connect(str(settings.build_db)) as con:
-        orders_sql, missing = orders_source(con)
-        fingerprint = input_fingerprint(con, orders_sql, config)
-        if fingerprint == stored_fingerprint(con, MARTS_SCHEMA):
-            context.log.info("orders and settings unchanged since the stored fit: no refit")
-            metadata = {"refit": False, "input_fingerprint": fingerprint}
-            for key, table in ((PREDICTIONS_KEY, PREDICTIONS_TABLE), (FIT_KEY, FIT_TABLE)):
-                rows = mart_row_count(con, table)
-                yield dg.MaterializeResult(
-                    asset_key=key, metadata={**metadata, "dagster/row_count": rows}
-                )
-            return
-        result = run_clv(
-            con, orders_sql, config, dt.datetime.now(dt.UTC).replace(tzinfo=None), missing
+        outcome = refresh_clv(
+            con,
+            config,
+            models_dir(settings.build_db),
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            MARTS_SCHEMA,
+            full_refresh=context.run.tags.get(FULL_REFRESH_TAG) == "true",
+            retrain_after_days=settings.retrain_after_days,
         )
-        write_tables(con, result, MARTS_SCHEMA)
-    if result.reason:
-        context.log.warning(f"predictive CLV: {result.reason}")
-    total = result.fit[
-        (result.fit["fit_stage"] == "calibration") & (result.fit["frequency_bucket"] == "all")
-    ]
+        counts = {table: mart_row_count(con, table) for table in (PREDICTIONS_TABLE, FIT_TABLE)}
+    context.log.info(f"predictive CLV {outcome.action}: {outcome.reason}")
+    result = outcome.result
     metadata: dict[str, object] = {
-        "refit": True,
-        "status": result.status,
-        "reason": result.reason or "",
-        "model_version": MODEL_VERSION,
-        "input_fingerprint": fingerprint,
-        "monthly_discount_rate": config.monthly_discount_rate,
+        "refit": outcome.action == REFIT,
+        "scored": outcome.action == SCORED,
+        "action": outcome.action,
+        "reason": outcome.reason,
+        "input_fingerprint": outcome.fingerprint,
     }
-    if len(total) and total["predicted_holdout_purchases"].notna().all():
-        metadata["holdout_predicted"] = float(total["predicted_holdout_purchases"].iloc[0])
-        metadata["holdout_actual"] = float(total["actual_holdout_purchases"].iloc[0])
-    context.log.info(
-        f"predictive CLV {result.status}: {len(result.predictions)} customers, "
-        f"{len(result.fit)} fit rows"
-    )
-    yield dg.MaterializeResult(
-        asset_key=PREDICTIONS_KEY,
-        metadata={**metadata, "dagster/row_count": len(result.predictions)},
-    )
-    yield dg.MaterializeResult(
-        asset_key=FIT_KEY, metadata={**metadata, "dagster/row_count": len(result.fit)}
-    )
+    if result is not None:
+        if result.reason:
+            context.log.warning(f"predictive CLV: {result.reason}")
+        metadata |= {
+            "status": result.status,
+            "model_version": MODEL_VERSION,
+            "monthly_discount_rate": config.monthly_discount_rate,
+        }
+        total = result.fit[
+            (result.fit["fit_stage"] == "calibration") & (result.fit["frequency_bucket"] == "all")
+        ]
+        if len(total) and total["predicted_holdout_purchases"].notna().all():
+            metadata["holdout_predicted"] = float(total["predicted_holdout_purchases"].iloc[0])
+            metadata["holdout_actual"] = float(total["actual_holdout_purchases"].iloc[0])
+        context.log.info(
+            f"predictive CLV {result.status}: {len(result.predictions)} customers, "
+            f"{counts[FIT_TABLE]} fit rows"
+        )
+    for key, table in ((PREDICTIONS_KEY, PREDICTIONS_TABLE), (FIT_KEY, FIT_TABLE)):
+        yield dg.MaterializeResult(
+            asset_key=key, metadata={**metadata, "dagster/row_count": counts[table]}
+        )
 
 
 defs = dg.Definitions(assets=[clv_predictions])

@@ -6,8 +6,9 @@ target: version, windows, features, holdout figures next to the recency-only bas
 status), `marts.fct_support_need_calibration` (calibration by decile) and
 `marts.fct_support_need_predictions` (per active customer and target: probability, decile,
 model version, scoring date). One `<target>_beats_baseline` check per target reports why a
-model was withheld; that target's published predictions stay. A target whose features are
-unchanged (same fingerprint as its newest card row) trains nothing and writes nothing.
+model was withheld; that target's published predictions stay. Each target trains on a cadence
+and scores every run like churn risk (`orchestration/churn_risk/cadence.py`); a target whose
+features are unchanged trains nothing and writes nothing.
 """
 
 import datetime as dt
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 import dagster as dg
 import duckdb
 
+from orchestration.churn_risk.cadence import models_dir
 from orchestration.churn_risk.pipeline import (
     SUPPORT_CARD_TABLE,
     SUPPORT_DECILES_TABLE,
@@ -23,16 +25,14 @@ from orchestration.churn_risk.pipeline import (
     SUPPORT_PREDICTIONS_TABLE,
     Target,
     create_tables,
-    input_fingerprint,
-    run_model,
-    stored_fingerprint,
-    write_tables,
 )
+from orchestration.churn_risk.risk_refresh import RETRAINED, refresh_target
 from orchestration.defs.churn_risk import CUSTOMERS_KEY, FEATURES_KEY
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
 from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec
 from orchestration.defs.resources import SettingsResource
+from orchestration.pipeline_state import FULL_REFRESH_TAG
 from orchestration.settings import MARTS_SCHEMA
 
 GROUP = "tier3_advanced"
@@ -87,33 +87,39 @@ def _latest(con: duckdb.DuckDBPyConnection, target: Target) -> tuple[str, object
 def support_need_risk(
     context: dg.AssetExecutionContext, settings: SettingsResource
 ) -> Iterator[dg.MaterializeResult]:
-    """Per target: evaluate on the time split, gate against the baseline, score, write."""
+    """Per target: retrain when due (time split, gate, score), else score with the stored
+    model; write what changed."""
     settings = settings.get()
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    retrained: dict[str, bool] = {}
+    full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
+    actions: dict[str, str] = {}
     checks = []
     with only_transient_retried(), duckdb.connect(str(settings.build_db)) as con:
         for target in SUPPORT_NEED_TARGETS:
             create_tables(con, target, MARTS_SCHEMA)
-            fingerprint = input_fingerprint(con, target)
-            if fingerprint == stored_fingerprint(con, MARTS_SCHEMA, target):
-                context.log.info(f"{target.name}: features unchanged, no retraining")
-                retrained[target.name] = False
-            else:
-                now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-                result = run_model(con, target, now, fingerprint)
-                write_tables(con, result, MARTS_SCHEMA)
-                retrained[target.name] = True
-                card = result.card
-                context.log.info(
-                    f"{target.name} {card['model_version']}: {card['status']} "
-                    f"{card['reason'] or ''}"
-                )
+            outcome = refresh_target(
+                con,
+                target,
+                models_dir(settings.build_db),
+                dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                MARTS_SCHEMA,
+                full_refresh=full_refresh,
+                retrain_after_days=settings.retrain_after_days,
+            )
+            actions[target.name] = outcome.action
+            message = f"{target.name} {outcome.action}: {outcome.reason}"
+            if outcome.result is not None:
+                card = outcome.result.card
+                message += f" ({card['model_version']}: {card['status']} {card['reason'] or ''})"
+            context.log.info(message)
             checks.append((target, *_latest(con, target)))
         counts = {table: mart_row_count(con, table) for table in TABLES}
-    metadata = {"retrained": any(retrained.values())} | {
-        f"retrained_{name}": value for name, value in retrained.items()
-    }
+    retrained = {name: action == RETRAINED for name, action in actions.items()}
+    metadata = (
+        {"retrained": any(retrained.values())}
+        | {f"retrained_{name}": value for name, value in retrained.items()}
+        | {f"action_{name}": action for name, action in actions.items()}
+    )
     for table in TABLES:
         yield dg.MaterializeResult(
             asset_key=KEYS[table], metadata={**metadata, "dagster/row_count": counts[table]}
