@@ -146,6 +146,9 @@ def test_figures_are_written_as_json_and_a_markdown_table_of_every_step(tmp_path
         assert step in rows
     assert "| 0.02 |" in rows["ingest_crm"]  # daily / full of ingestion: 0.4 / 20
     assert "| 1.00 |" in rows["dbt_models"]  # daily / full of dbt: 33 / 33
+    # The daily table: history, rows before, new rows, ..., dbt step daily / full (33 / 33).
+    assert rows["1,000"].replace(" ", "").startswith("|1,000|10,000|50|")
+    assert rows["1,000"].rstrip(" |").endswith("1.00")
 
 
 def test_bench_options_reach_the_bench_even_when_an_option_comes_first(monkeypatch) -> None:

@@ -141,6 +141,44 @@ def baseline_table(figures: dict) -> str:
     return _table(header, body)
 
 
+def daily_table(figures: dict) -> str:
+    """A daily run after each full run: its cost, and the dbt step's, against the full run's."""
+    header = [
+        "history (customers)",
+        "rows before",
+        "new rows",
+        "daily wall (s)",
+        "daily CPU (s)",
+        "daily / full wall",
+        "daily / full CPU",
+        "dbt step daily (s)",
+        "dbt step full (s)",
+        "dbt daily / full",
+    ]
+    fulls = {f["customers"]: f["run"] for f in figures["full_runs"]}
+    body = []
+    for daily in figures.get("daily_by_size") or [figures["daily"]]:
+        customers = daily.get("history_customers", figures["full_runs"][-1]["customers"])
+        full, run = fulls[customers], daily["run"]
+        dbt_daily = run["steps"].get("dbt_models")
+        dbt_full = full["steps"].get("dbt_models")
+        body.append(
+            [
+                f"{customers:,}",
+                sum(full["rows"].values()),
+                sum(daily["new_rows"].values()),
+                run["process_seconds"],
+                run.get("cpu_seconds"),
+                _ratio(run["process_seconds"], full["process_seconds"]),
+                _ratio(run.get("cpu_seconds") or 0, full.get("cpu_seconds") or 0),
+                dbt_daily,
+                dbt_full,
+                _ratio(dbt_daily or 0, dbt_full or 0),
+            ]
+        )
+    return _table(header, body)
+
+
 def _rows_table(figures: dict) -> str:
     full = figures["full_runs"]
     entities = sorted({e for f in full for e in f["run"]["rows"]})
@@ -192,8 +230,18 @@ def markdown(figures: dict) -> str:
         step_table(figures),
         "",
         "A no-op rerun loads and scores nothing, so it skips dbt, the checks, the publication "
-        "and the scorecard (`orchestration/pipeline_state.py`); a daily run rebuilds every dbt "
-        "model (no model is incremental yet), so its dbt cost still follows all history.",
+        "and the scorecard (`orchestration/pipeline_state.py`).",
+        "",
+        "## Daily runs",
+        "",
+        "A daily run after the full run of each size: about one day of a business of that size "
+        "(`empathy_devtools/bench/daily_exports.py`: customers / 450 other customers' month). "
+        "The incremental dbt models (staging of the large entities, transcript turns, the "
+        "journey fact) take only the newer exports' rows; the text bookkeeping reads only new "
+        "files; the Python models score with the stored model until a retraining is due. The "
+        'aggregate marts are rebuilt every run (DECISIONLOG.md, "Incremental dbt models").',
+        "",
+        daily_table(figures),
         "",
         "## Rows loaded per entity",
         "",
