@@ -27,14 +27,17 @@ def con(isolated_settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         yield connection
 
 
-def add_reviews(con: duckdb.DuckDBPyConnection, rows: list[tuple], file_hash: str) -> None:
+def add_reviews(
+    con: duckdb.DuckDBPyConnection, rows: list[tuple], file_hash: str, seq: int = 1
+) -> None:
+    """Rows of one export file; a later file has a higher ingest sequence, as in ingestion."""
     values = ", ".join("(?, 'google', ?, ?)" for _ in rows)
     con.execute(
         f"""INSERT INTO raw.reviews (review_id, platform, review_text, reply_text,
                                      _file_hash, _row_number, _ingest_seq, _loaded_at)
-            SELECT col0, col1, col2, col3, ?, row_number() OVER (), 1, now()::TIMESTAMP
+            SELECT col0, col1, col2, col3, ?, row_number() OVER (), ?, now()::TIMESTAMP
             FROM (VALUES {values}) v(col0, col1, col2, col3)""",
-        [file_hash, *[v for row in rows for v in row]],
+        [file_hash, seq, *[v for row in rows for v in row]],
     )
 
 
@@ -108,9 +111,11 @@ def test_rerun_scores_nothing_and_new_texts_are_scored_once(
     first = run_enrichment(con)
     again = run_enrichment(con)
     assert (again.occurrences_added, again.new_texts_scored, again.rescored) == (0, 0, 0)
-    add_reviews(con, [("r4", "Thank you!", None), ("r5", "The app keeps crashing.", None)], "f2")
+    add_reviews(
+        con, [("r4", "Thank you!", None), ("r5", "The app keeps crashing.", None)], "f2", seq=2
+    )
     third = run_enrichment(con)
-    assert third.occurrences_added == 2
+    assert third.occurrences_added == 2 and third.occurrences_rebuilt == ()
     assert third.new_texts_scored == 1  # "Thank you!" was scored already
     assert third.distinct_texts == first.distinct_texts + 1
     assert con.execute(
@@ -121,9 +126,12 @@ def test_rerun_scores_nothing_and_new_texts_are_scored_once(
 def test_removed_raw_rows_lose_their_occurrences(con: duckdb.DuckDBPyConnection) -> None:
     seed_every_source(con)
     run_enrichment(con)
-    con.execute("DELETE FROM raw.exit_surveys")
+    con.execute("DELETE FROM raw.exit_surveys")  # not by ingestion: found by counts
     stats = run_enrichment(con)
     assert stats.occurrences_removed == 1
+    assert stats.occurrences_rebuilt == (
+        "exit_surveys.comment: raw rows changed outside ingestion",
+    )
     assert "exit_surveys" not in {
         r[0]
         for r in con.execute("SELECT source_entity FROM enrichment.text_occurrences").fetchall()
@@ -165,9 +173,51 @@ def test_rescoring_can_be_postponed(
     seed_every_source(con)
     run_enrichment(con)
     use_lexicon(monkeypatch, version="test-next", fingerprint="0" * 16)
-    add_reviews(con, [("r9", "Brand new words here.", None)], "f9")
+    add_reviews(con, [("r9", "Brand new words here.", None)], "f9", seq=9)
     stats = run_enrichment(con, rescore_on_new_version=False)
     assert (stats.new_texts_scored, stats.rescored, stats.rescore_postponed) == (1, 0, 5)
+    again = run_enrichment(con, rescore_on_new_version=False)
+    assert (again.new_texts_scored, again.rescored, again.rescore_postponed) == (0, 0, 5)
+    later = run_enrichment(con)  # the postponed texts are still found once rescoring is allowed
+    assert (later.new_texts_scored, later.rescored, later.rescore_postponed) == (0, 5, 0)
+    assert con.execute(
+        "SELECT count(*) FROM enrichment.text_scores WHERE lexicon_version = 'test-next'"
+    ).fetchone() == (6,)
+
+
+def test_texts_recorded_by_a_failed_run_are_scored_by_the_next(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_every_source(con)
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("scoring failed")
+
+    monkeypatch.setattr(enrichment, "score_pending", fail)
+    with pytest.raises(RuntimeError, match="scoring failed"):
+        run_enrichment(con)
+    monkeypatch.undo()
+    stats = run_enrichment(con)
+    assert (stats.occurrences_added, stats.new_texts_scored, stats.rescore_postponed) == (0, 5, 0)
+    assert run_enrichment(con).new_texts_scored == 0
+
+
+def test_a_warehouse_without_file_records_is_recorded_again_without_rescoring(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    seed_every_source(con)
+    first = run_enrichment(con)
+    con.execute("DROP TABLE enrichment.text_occurrence_files")  # as before issue 11
+    stats = run_enrichment(con)
+    assert stats.occurrences_rebuilt == ("every source: occurrences differ from the file records",)
+    assert stats.occurrences == stats.occurrences_added == first.occurrences
+    assert (stats.new_texts_scored, stats.rescored, stats.rescore_postponed) == (0, 0, 0)
+    again = run_enrichment(con)
+    assert (again.occurrences_added, again.occurrences_removed, again.occurrences_rebuilt) == (
+        0,
+        0,
+        (),
+    )
 
 
 def test_changed_lexicon_under_the_same_version_is_refused(

@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, redirect_stdout
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,14 @@ import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject
 from dagster_dbt.asset_utils import build_dbt_specs
 from dagster_dbt.dbt_manifest import validate_manifest
+from dbt.version import __version__ as dbt_core_version
+from packaging.version import Version
 
 from orchestration.defs import dbt_checks
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
 from orchestration.defs.resources import SettingsResource
+from orchestration.incremental_basis import forget, history_basis, rebuild_reason, record
 from orchestration.pipeline_state import (
     FULL_REFRESH_TAG,
     current_state,
@@ -41,7 +45,7 @@ from orchestration.publish.fingerprints import (
     mart_fingerprints,
     newest_ledger_seq,
 )
-from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA
+from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA, Settings
 
 SEED_GROUP = "reference"
 DBT_TARGET = "dbt_target"
@@ -49,6 +53,9 @@ PIPELINE_JOB = "empathy_pipeline"
 # Unit tests check the metric math on fixed inputs: they run in CI (tests/test_dbt_unit_tests.py),
 # not on every production build, where they would test the same code against the same inputs.
 PRODUCTION_EXCLUDE = ("--exclude", "resource_type:unit_test")
+# dbt's file log at debug level writes every SQL statement (~20 MB per build) and costs about a
+# sixth of dbt's CPU time; at info level it keeps a line per node, as the console log does.
+FILE_LOG_LEVEL = ("--log-level-file", "info")
 
 
 def dbt_executable() -> str:
@@ -100,6 +107,20 @@ if not dbt_project.manifest_path.exists():
     raise FileNotFoundError(
         f"{dbt_project.manifest_path} is missing: run `make setup` (it runs `dbt parse`)"
     )
+
+
+class InstalledDbtCliResource(DbtCliResource):
+    """`DbtCliResource` that takes dbt's version from the installed dbt-core package.
+
+    dagster-dbt asks `dbt --version` on every run, and that command asks PyPI for the latest
+    release: about 2 CPU-seconds and up to 10 s of waiting on the network (or its timeout
+    offline) before each build. The dbt the pipeline runs is the virtualenv's
+    (`dbt_executable`), the same install as this package.
+    """
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        return Version(dbt_core_version)
 
 
 @contextmanager
@@ -162,7 +183,19 @@ def dbt_models(
             context.log.info(why)
             return
     record_pending(resolved, context.run.run_id, state)
-    args = ["build", *PRODUCTION_EXCLUDE, *(["--full-refresh"] if full_refresh else [])]
+    basis, why_full = _incremental_basis(resolved, full_refresh)
+    context.log.info(
+        f"full refresh of the incremental models: {why_full}"
+        if why_full
+        else "incremental build: the incremental models add the rows of newer exports only"
+    )
+    forget(resolved)
+    args = [
+        "build",
+        *PRODUCTION_EXCLUDE,
+        *FILE_LOG_LEVEL,
+        *(["--full-refresh"] if why_full else []),
+    ]
     # DbtCliResource hands this process's environment to the dbt subprocess it starts in
     # `cli`; profiles.yml reads the database path from EMPATHY_BUILD_DB. dbt's artifacts go
     # next to the database they describe (one writer at a time: the pool), which also lets
@@ -192,7 +225,20 @@ def dbt_models(
         error = invocation.get_error()
         if error is not None:
             raise error
+    if basis is not None:
+        record(resolved, basis)
     yield from _mart_fingerprints(context, build_db)
+
+
+def _incremental_basis(
+    settings: Settings, full_refresh: bool
+) -> tuple[dict[str, object] | None, str | None]:
+    """(what this build reads, why it must be a full refresh or None: incremental)."""
+    if not settings.build_db.exists():
+        return None, "no build database yet"
+    with duckdb.connect(str(settings.build_db), read_only=True) as con:
+        basis = history_basis(con)
+        return basis, "asked for" if full_refresh else rebuild_reason(settings, con)
 
 
 def _mart_fingerprints(context: dg.AssetExecutionContext, build_db: Path) -> Iterator[Any]:
@@ -216,7 +262,7 @@ def _mart_fingerprints(context: dg.AssetExecutionContext, build_db: Path) -> Ite
 defs = dg.Definitions(
     assets=[dbt_models],
     resources={
-        "dbt": DbtCliResource(
+        "dbt": InstalledDbtCliResource(
             project_dir=dbt_project,
             profiles_dir=str(DBT_PROJECT_DIR),
             dbt_executable=dbt_executable(),

@@ -50,6 +50,9 @@ def _metadata(stats: EnrichmentStats) -> dict[str, object]:
         "texts_seen": stats.occurrences,
         "occurrences_added": stats.occurrences_added,
         "occurrences_removed": stats.occurrences_removed,
+        "occurrences_rebuilt": dg.MetadataValue.md(
+            "\n".join(f"- {r}" for r in stats.occurrences_rebuilt) or "none"
+        ),
         "distinct_texts": stats.distinct_texts,
         "new_texts_scored": stats.new_texts_scored,
         "rescored": stats.rescored,
@@ -90,7 +93,10 @@ def _metadata(stats: EnrichmentStats) -> dict[str, object]:
         dg.AssetCheckSpec(
             "every_text_has_an_occurrence",
             asset=OCCURRENCES_KEY,
-            description="Every non-empty text of every raw text column has an occurrence row.",
+            description=(
+                "Every non-empty text of every raw text column has an occurrence row: the run's "
+                "new rows row by row, older rows by counts against the recorded files."
+            ),
         ),
         dg.AssetCheckSpec(
             "every_text_is_scored",
@@ -113,7 +119,8 @@ def text_analytics(
             rescore_on_new_version=config.rescore_on_new_lexicon,
             workers=config.workers or None,
         )
-        missing = missing_occurrences(con, present_sources(con)[0])
+        # The run's new rows row by row, the history by counts (see missing_occurrences).
+        missing = missing_occurrences(con, present_sources(con)[0], stats.checked_after)
     context.log.info(
         f"lexicon {stats.lexicon_version}: {stats.occurrences_added} new occurrences, "
         f"{stats.new_texts_scored} new texts and {stats.rescored} rescored "

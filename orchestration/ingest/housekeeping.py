@@ -11,6 +11,7 @@ from orchestration.ingest.contract import Contract, load_contract
 from orchestration.ingest.diagnose import unclaimed_files
 from orchestration.ingest.tables import LEDGER, QUARANTINE, ensure_tables, pii_table, raw_table
 from orchestration.settings import Settings
+from orchestration.text.occurrences import forget_occurrences
 
 _MESSAGE_CHARS = 400
 
@@ -91,6 +92,7 @@ def forget_file(
                     ).fetchone()
                     con.execute(f"DELETE FROM {table} WHERE _file_hash = ?", [file_hash])
                     raw += n if i == 0 else 0
+        forget_occurrences(con, hashes)  # the texts of those rows, so the enrichment follows
         (quarantined,) = con.execute(
             f"SELECT count(*) FROM {QUARANTINE} WHERE file_path = ?", [label]
         ).fetchone()

@@ -145,8 +145,8 @@ def _apply(con: duckdb.DuckDBPyConnection, specs: list[EntitySpec]) -> None:
     if scores in present:
         con.execute(f"""
             UPDATE {scores} s SET staff_mentions = list_transform(
-                s.staff_mentions, x -> coalesce(map_extract_value(m.pairs, x), x))
-            FROM (SELECT map(list(old), list(new)) AS pairs FROM {_MAP}) m
+                s.staff_mentions, lambda x: coalesce(map_extract_value(m.pairs, x), x))
+            FROM (SELECT map(list(old), list(new)) AS pairs FROM (SELECT DISTINCT * FROM {_MAP})) m
             WHERE len(s.staff_mentions) > 0""")
 
 

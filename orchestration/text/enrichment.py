@@ -1,24 +1,27 @@
 """The enrichment tables in the build database, kept up to date incrementally.
 
 1. ``enrichment.text_occurrences`` gets one row per non-empty text field of every raw row
-   (contract columns marked ``text:``) that does not have one yet; rows whose raw row is
-   gone are removed. The text's key is the SHA-256 of its normalized form, in SQL.
-2. Distinct texts without a score under the current lexicon version are collected once in a
-   temporary table, read back in batches, scored on every core and written in bulk to
-   ``enrichment.text_scores``. A run with no new texts scores nothing.
+   (contract columns marked ``text:``), following the raw tables' new files by their ingest
+   sequence (``orchestration.text.occurrences``). The text's key is the SHA-256 of its
+   normalized form, in SQL.
+2. Distinct texts of the files not yet fully scored under the current lexicon version
+   (``text_occurrence_files.scored_under``: the new files, or every file after a version
+   change) that lack a score are collected once in a temporary table, read back in batches,
+   scored on every core and written in bulk to ``enrichment.text_scores``; then those files are
+   marked scored. A run with no new texts reads no history.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
 import pandas as pd
 
-from orchestration.ingest import load_contract, raw_table
+from orchestration.ingest import raw_table
 from orchestration.settings import ENRICHMENT_SCHEMA
 from orchestration.text.batches import (
     BATCH_SIZE,
@@ -28,24 +31,34 @@ from orchestration.text.batches import (
     score_batches,
 )
 from orchestration.text.lexicon import Lexicon, load_lexicon
+from orchestration.text.occurrences import (
+    FILES,
+    OCCURRENCES,
+    TextSource,
+    ensure_occurrence_tables,
+    missing_occurrences,
+    normalized_sql,
+    present_sources,
+    sync_occurrences,
+    text_sources,
+)
 from orchestration.text.staff_names import load_staff
 
-OCCURRENCES = f"{ENRICHMENT_SCHEMA}.text_occurrences"
+__all__ = [
+    "OCCURRENCES",
+    "SCORES",
+    "EnrichmentStats",
+    "LexiconVersionError",
+    "TextSource",
+    "missing_occurrences",
+    "normalized_sql",
+    "present_sources",
+    "run_enrichment",
+    "text_sources",
+]
+
 SCORES = f"{ENRICHMENT_SCHEMA}.text_scores"
 FLUSH_ROWS = 20_000
-
-_OCCURRENCES_DDL = f"""
-CREATE TABLE IF NOT EXISTS {OCCURRENCES} (
-    source_entity VARCHAR NOT NULL,
-    source_id VARCHAR,
-    text_field VARCHAR NOT NULL,
-    text_role VARCHAR NOT NULL,
-    text_hash VARCHAR NOT NULL,
-    _file_hash VARCHAR NOT NULL,     -- lineage of the raw row the text came from
-    _row_number BIGINT NOT NULL,
-    _ingest_seq BIGINT,
-    recorded_at TIMESTAMP NOT NULL
-)"""
 
 _SCORES_DDL = f"""
 CREATE TABLE IF NOT EXISTS {SCORES} (
@@ -76,48 +89,8 @@ CREATE TABLE IF NOT EXISTS {SCORES} (
 )"""
 
 
-def normalized_sql(column: str) -> str:
-    """SQL for the normalized text: NFC, one space between words, one newline between lines."""
-    # Patterns that match rarely are fast; "[^\S\n]+" matches at every space and is 7x slower.
-    lines = (
-        f"regexp_replace(regexp_replace(nfc_normalize(replace({column}, chr(13), chr(10))), "
-        r"'[ \t\x0B\f\xA0]{2,}|[\t\x0B\f\xA0]', ' ', 'g'), ' ?\n\s*', chr(10), 'g')"
-    )
-    return f"trim({lines}, ' ' || chr(10))"
-
-
 class LexiconVersionError(RuntimeError):
     """The lexicon files changed but their version did not."""
-
-
-@dataclass(frozen=True)
-class TextSource:
-    """One text column of one raw entity."""
-
-    entity: str
-    field: str
-    role: str  # customer, business or conversation
-    key_columns: tuple[str, ...]
-
-    @property
-    def key_sql(self) -> str:
-        """SQL for the business key as text ("a|b" when it has several columns)."""
-        keys = [f'CAST(r."{k}" AS VARCHAR)' for k in self.key_columns]
-        return keys[0] if len(keys) == 1 else f"concat_ws('|', {', '.join(keys)})"
-
-    @property
-    def text_sql(self) -> str:
-        """SQL for the normalized text of raw row `r`."""
-        return normalized_sql(f'r."{self.field}"')
-
-
-def text_sources() -> tuple[TextSource, ...]:
-    """Every column marked `text:` in contracts/*.yml."""
-    return tuple(
-        TextSource(entity.name, column.name, column.text, entity.business_key)
-        for entity in load_contract().entities.values()
-        for column in entity.text_columns
-    )
 
 
 @dataclass(frozen=True)
@@ -129,6 +102,8 @@ class EnrichmentStats:
     occurrences: int
     occurrences_added: int
     occurrences_removed: int
+    occurrences_rebuilt: tuple[str, ...]  # "entity.field: why" (see text.occurrences)
+    checked_after: Mapping[str, int | None]  # per source: rows above this seq were new
     distinct_texts: int
     new_texts_scored: int
     rescored: int
@@ -151,71 +126,8 @@ class EnrichmentStats:
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the enrichment schema and tables when missing."""
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {ENRICHMENT_SCHEMA}")
-    con.execute(_OCCURRENCES_DDL)
+    ensure_occurrence_tables(con)
     con.execute(_SCORES_DDL)
-
-
-def present_sources(con: duckdb.DuckDBPyConnection) -> tuple[list[TextSource], list[TextSource]]:
-    """(sources whose raw table and column exist, sources that are not available)."""
-    columns = {
-        (f"{schema}.{table}", column)
-        for schema, table, column in con.execute(
-            "SELECT table_schema, table_name, column_name FROM information_schema.columns"
-        ).fetchall()
-    }
-    present, missing = [], []
-    for source in text_sources():
-        (present if (raw_table(source.entity), source.field) in columns else missing).append(source)
-    return present, missing
-
-
-def _same_row(source: TextSource) -> str:
-    return (
-        f"o.source_entity = '{source.entity}' AND o.text_field = '{source.field}' "
-        "AND o._file_hash = r._file_hash AND o._row_number = r._row_number"
-    )
-
-
-def sync_occurrences(con: duckdb.DuckDBPyConnection, sources: list[TextSource]) -> tuple[int, int]:
-    """Add occurrences of raw rows not seen before, drop those whose raw row is gone.
-
-    Raw rows never change (each export is loaded once), so a row seen once is settled.
-    """
-    added = removed = 0
-    recorded_at = datetime.now(UTC).replace(tzinfo=None)
-    for s in sources:
-        added += con.execute(
-            f"""INSERT INTO {OCCURRENCES}
-                SELECT '{s.entity}', source_id, '{s.field}', '{s.role}', sha256(text),
-                       _file_hash, _row_number, _ingest_seq, ?
-                FROM (SELECT {s.key_sql} AS source_id, {s.text_sql} AS text,
-                             r._file_hash, r._row_number, r._ingest_seq
-                      FROM {raw_table(s.entity)} r
-                      WHERE r."{s.field}" IS NOT NULL
-                        AND NOT EXISTS (SELECT 1 FROM {OCCURRENCES} o WHERE {_same_row(s)}))
-                WHERE text <> ''""",
-            [recorded_at],
-        ).fetchone()[0]
-        removed += con.execute(
-            f"""DELETE FROM {OCCURRENCES} o
-                WHERE o.source_entity = '{s.entity}' AND o.text_field = '{s.field}'
-                  AND NOT EXISTS (SELECT 1 FROM {raw_table(s.entity)} r WHERE {_same_row(s)})"""
-        ).fetchone()[0]
-    return added, removed
-
-
-def missing_occurrences(con: duckdb.DuckDBPyConnection, sources: list[TextSource]) -> int:
-    """Non-empty texts of the raw tables without an occurrence row (0 after a run)."""
-    return sum(
-        con.execute(
-            f"""SELECT count(*) FROM {raw_table(s.entity)} r
-                WHERE r."{s.field}" IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM {OCCURRENCES} o WHERE {_same_row(s)})
-                  AND {s.text_sql} <> ''"""
-        ).fetchone()[0]
-        for s in sources
-    )
 
 
 def check_lexicon_version(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
@@ -235,29 +147,58 @@ def check_lexicon_version(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> N
 def collect_pending(
     con: duckdb.DuckDBPyConnection, sources: list[TextSource], version: str, rescore: bool
 ) -> tuple[int, int]:
-    """Fill temp table pending_texts(text_hash, text); return (new texts, rescores)."""
-    scored = f"SELECT 1 FROM {SCORES} s WHERE s.text_hash = o.text_hash"
-    if rescore:
-        scored += " AND s.lexicon_version = $version"
+    """Fill temp table pending_texts(text_hash, text); return (new texts, rescores).
+
+    Only the files not yet marked scored under `version` are read: their occurrences without a
+    `version` score go to temp table unscored(..., ever_scored); with `rescore` every one of
+    them is pending, without it only the texts never scored under any version.
+    """
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE pending_files AS
+            SELECT source_entity, text_field, _file_hash, _ingest_seq FROM {FILES}
+            WHERE scored_under IS DISTINCT FROM $version""",
+        {"version": version},
+    )
+    files, low, nulls = con.execute(
+        "SELECT count(*), min(_ingest_seq), count(*) FILTER (WHERE _ingest_seq IS NULL) "
+        "FROM pending_files"
+    ).fetchone()
+    # The files' rows lie above their lowest sequence: lets the scans skip older row groups
+    # (and skip everything when no file is pending).
+    above = (
+        "false"
+        if not files
+        else ("true" if low is None or nulls else f"{{0}}._ingest_seq >= {int(low)}")
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE unscored AS
+            SELECT o.text_hash, o.source_entity, o.text_field, o._file_hash, o._row_number,
+                   o._ingest_seq,
+                   EXISTS (SELECT 1 FROM {SCORES} s WHERE s.text_hash = o.text_hash) AS ever_scored
+            FROM {OCCURRENCES} o JOIN pending_files p
+              ON o.source_entity = p.source_entity AND o.text_field = p.text_field
+             AND o._file_hash = p._file_hash AND o._ingest_seq IS NOT DISTINCT FROM p._ingest_seq
+            WHERE {above.format("o")} AND NOT EXISTS (
+                SELECT 1 FROM {SCORES} s
+                WHERE s.text_hash = o.text_hash AND s.lexicon_version = $version)""",
+        {"version": version},
+    )
+    wanted = "true" if rescore else "NOT u.ever_scored"
     located = (
         " UNION ALL ".join(
-            f"""SELECT o.text_hash, {s.text_sql} AS text
-            FROM needed JOIN {OCCURRENCES} o USING (text_hash)
-            JOIN {raw_table(s.entity)} r
-              ON o._file_hash = r._file_hash AND o._row_number = r._row_number
-            WHERE o.source_entity = '{s.entity}' AND o.text_field = '{s.field}'"""
+            f"""SELECT u.text_hash, {s.text_sql} AS text
+            FROM unscored u JOIN {raw_table(s.entity)} r
+              ON u._file_hash = r._file_hash AND u._row_number = r._row_number
+            WHERE u.source_entity = '{s.entity}' AND u.text_field = '{s.field}'
+              AND {wanted} AND {above.format("r")}"""
             for s in sources
         )
         or "SELECT NULL::VARCHAR AS text_hash, NULL::VARCHAR AS text WHERE false"
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE pending_texts AS
-            WITH needed AS (
-                SELECT DISTINCT o.text_hash FROM {OCCURRENCES} o WHERE NOT EXISTS ({scored})
-            ),
-            located AS ({located})
-            SELECT text_hash, any_value(text) AS text FROM located GROUP BY text_hash""",
-        {"version": version} if rescore else {},
+            WITH located AS ({located})
+            SELECT text_hash, any_value(text) AS text FROM located GROUP BY text_hash"""
     )
     total, rescores = con.execute(
         f"""SELECT count(*), count(*) FILTER (
@@ -265,6 +206,34 @@ def collect_pending(
             FROM pending_texts p"""
     ).fetchone()
     return total - rescores, rescores
+
+
+def mark_scored(con: duckdb.DuckDBPyConnection, version: str) -> int:
+    """Mark the pending files all of whose texts now have a `version` score; return the
+    distinct texts of the other pending files still without one (postponed rescores)."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE still_unscored AS
+            SELECT * FROM unscored u WHERE NOT EXISTS (
+                SELECT 1 FROM {SCORES} s
+                WHERE s.text_hash = u.text_hash AND s.lexicon_version = $version)""",
+        {"version": version},
+    )
+    con.execute(
+        f"""UPDATE {FILES} f SET scored_under = $version
+            FROM pending_files p
+            WHERE f.source_entity = p.source_entity AND f.text_field = p.text_field
+              AND f._file_hash = p._file_hash AND f._ingest_seq IS NOT DISTINCT FROM p._ingest_seq
+              AND NOT EXISTS (
+                  SELECT 1 FROM still_unscored u
+                  WHERE u.source_entity = p.source_entity AND u.text_field = p.text_field
+                    AND u._file_hash = p._file_hash
+                    AND u._ingest_seq IS NOT DISTINCT FROM p._ingest_seq)""",
+        {"version": version},
+    )
+    (postponed,) = con.execute("SELECT count(DISTINCT text_hash) FROM still_unscored").fetchone()
+    for table in ("pending_texts", "pending_files", "unscored", "still_unscored"):
+        con.execute(f"DROP TABLE {table}")
+    return postponed
 
 
 def _pending_batches(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[Batch]:
@@ -346,21 +315,17 @@ def run_enrichment(
     ensure_tables(con)
     check_lexicon_version(con, lexicon)
     present, missing = present_sources(con)
-    added, removed = sync_occurrences(con, present)
+    synced = sync_occurrences(con, present)
     new, rescores = collect_pending(con, present, lexicon.version, rescore_on_new_version)
     reason = _rescore_reason(con, lexicon.version, rescores)
     total = new + rescores
     cores = available_cores()
     workers = 1 if total <= batch_size else min(workers or cores, cores)
-    score_pending(con, workers, batch_size)
-    con.execute("DROP TABLE pending_texts")
-    occurrences, distinct, postponed = con.execute(
-        f"""SELECT count(*), count(DISTINCT text_hash),
-                   count(DISTINCT text_hash) FILTER (WHERE NOT EXISTS (
-                       SELECT 1 FROM {SCORES} s
-                       WHERE s.text_hash = o.text_hash AND s.lexicon_version = ?))
-            FROM {OCCURRENCES} o""",
-        [lexicon.version],
+    if total:
+        score_pending(con, workers, batch_size)
+    postponed = mark_scored(con, lexicon.version)
+    occurrences, distinct = con.execute(
+        f"SELECT count(*), count(DISTINCT text_hash) FROM {OCCURRENCES}"
     ).fetchone()
     coverage = con.execute(
         f"SELECT avg(has_opinion::DOUBLE) FROM {SCORES} WHERE lexicon_version = ?",
@@ -370,8 +335,10 @@ def run_enrichment(
         lexicon_version=lexicon.version,
         sources_missing=tuple(f"{s.entity}.{s.field}" for s in missing),
         occurrences=occurrences,
-        occurrences_added=added,
-        occurrences_removed=removed,
+        occurrences_added=synced.added,
+        occurrences_removed=synced.removed,
+        occurrences_rebuilt=synced.rebuilt,
+        checked_after=synced.checked_after,
         distinct_texts=distinct,
         new_texts_scored=new,
         rescored=rescores,

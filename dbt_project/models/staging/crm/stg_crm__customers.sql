@@ -1,5 +1,12 @@
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='customer_id',
+) }}
+
 with source as (
     select * from {{ source('raw', 'customers') }}
+    {{- newer_exports_only() }}
 ),
 
 latest as (

@@ -1,5 +1,12 @@
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='interaction_id',
+) }}
+
 with source as (
     select * from {{ source('raw', 'interactions') }}
+    {{- newer_exports_only() }}
 ),
 
 latest as (

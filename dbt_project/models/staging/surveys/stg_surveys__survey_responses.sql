@@ -1,5 +1,12 @@
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='response_id',
+) }}
+
 with source as (
     select * from {{ source('raw', 'survey_responses') }}
+    {{- newer_exports_only() }}
 ),
 
 latest as (
