@@ -35,12 +35,23 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pandas as pd
 from resources_kit import resources
 
 from orchestration.defs.publish import build_serving_asset
 from orchestration.defs.quality import build_mart_checks
 from orchestration.publish.gate import blocking_checks_on
 from orchestration.settings import Settings
+
+
+def frame_batch(frame: pd.DataFrame) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """A connection and relation holding `frame`'s rows, as the ingestion hook receives a file."""
+    con = duckdb.connect()
+    con.register("_frame", frame)
+    con.execute("CREATE TABLE batch AS SELECT * FROM _frame")
+    con.unregister("_frame")
+    return con, "batch"
+
 
 MART_TABLES = ("fct_csat", "fct_nps", "fct_ces")
 MART_KEYS = [dg.AssetKey(["marts", table]) for table in MART_TABLES]

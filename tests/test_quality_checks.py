@@ -3,7 +3,7 @@
 import dagster as dg
 import duckdb
 import pandas as pd
-from quality_kit import MART_KEYS, gated_assets, run_gated, write_build_db
+from quality_kit import MART_KEYS, frame_batch, gated_assets, run_gated, write_build_db
 from resources_kit import resources
 
 from orchestration.defs.quality import BATCH_CHECK, SUITE_CHECK, build_raw_batch_checks
@@ -100,8 +100,8 @@ def test_raw_checks_summarize_this_runs_file_validations(isolated_settings: Sett
     def trainings(context: dg.AssetExecutionContext) -> None:
         """Stands in for ingestion: two files through the recording hook."""
         validate = recording_validator(isolated_settings, context.run.run_id)
-        assert validate("trainings", good).passed
-        assert validate("trainings", reversed_dates).blocking
+        assert validate("trainings", *frame_batch(good)).passed
+        assert validate("trainings", *frame_batch(reversed_dates)).blocking
 
     @dg.asset(key=dg.AssetKey(["raw", "orders"]))
     def orders() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from quality_kit import DEFECT_EXPECTATIONS, DEFECTS, write_build_db
+from quality_kit import DEFECT_EXPECTATIONS, DEFECTS, frame_batch, write_build_db
 
 from orchestration.ingest import load_contract
 from orchestration.quality.batch import validate_batch
@@ -101,7 +101,7 @@ def test_a_file_with_misread_dates_is_rejected_with_counts_and_no_values() -> No
             "comment": ["reach me at jane@example.com", None, None, None],
         }
     )
-    verdict = validate_batch("survey_responses", frame)
+    verdict = validate_batch("survey_responses", *frame_batch(frame))
     assert not verdict.passed and verdict.blocking
     assert "responded_at_not_in_future (blocking): 1 of 4 rows" in verdict.message
     failed = {d["name"]: d for d in verdict.details}
@@ -122,10 +122,10 @@ def test_warnings_alone_let_the_file_load_and_a_clean_file_passes() -> None:
             "opened_at": pd.to_datetime(["2024-03-01", "2024-03-02", "2024-03-03"]),
         }
     )
-    warned = validate_batch("interactions", interactions)
+    warned = validate_batch("interactions", *frame_batch(interactions))
     assert not warned.passed and not warned.blocking
     assert "handled_by_mostly_present (warning)" in warned.message
-    clean = validate_batch("interactions", interactions.assign(handled_by="agent"))
+    clean = validate_batch("interactions", *frame_batch(interactions.assign(handled_by="agent")))
     assert clean.passed and not clean.details
 
 
@@ -139,7 +139,7 @@ def test_private_suites_report_no_counts_and_no_error_text() -> None:
         }
     )
     assert load_suites("raw")["employees"].private
-    verdict = validate_batch("employees", employees)
+    verdict = validate_batch("employees", *frame_batch(employees))
     assert verdict.blocking and "agent_id_unique (blocking) failed" in verdict.message
     detail = next(d for d in verdict.details if d["name"] == "agent_id_unique")
     assert detail["element_count"] is None and detail["unexpected_count"] is None

@@ -77,7 +77,7 @@ def _source_assets(source: str, entities: tuple[EntitySpec, ...]) -> dg.AssetsDe
     def ingest(
         context: dg.AssetExecutionContext, settings: SettingsResource
     ) -> Iterator[dg.MaterializeResult]:
-        from orchestration.quality.batch import recording_validator  # imports GX: only at run time
+        from orchestration.quality.batch import recording_validator  # reads the suites: at run time
 
         settings = settings.get()
         settings.build_db.parent.mkdir(parents=True, exist_ok=True)

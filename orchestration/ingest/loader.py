@@ -44,16 +44,17 @@ def _validate(
     spec: EntitySpec, label: str, con: duckdb.DuckDBPyConnection, validate_batch: BatchValidator
 ) -> tuple[str, str]:
     """Run the batch validator on the valid rows: (ledger validation status, message)."""
-    frame = con.execute(
-        f"SELECT {column_list([c.name for c in spec.raw_columns])} "
-        f"FROM {CHECKED_TABLE} WHERE len(_reasons) = 0"
-    ).df()
-    verdict = validate_batch(spec.name, frame)
+    relation = (
+        f"(SELECT {column_list([c.name for c in spec.raw_columns])} "
+        f"FROM {CHECKED_TABLE} WHERE len(_reasons) = 0)"
+    )
+    verdict = validate_batch(spec.name, con, relation)
     if verdict.passed:
         return "passed", ""
     if verdict.blocking:
+        rows = con.execute(f"SELECT count(*) FROM {relation} AS _batch").fetchone()
         raise FileRejected(
-            f"{label}: its {len(frame)} valid rows failed validation "
+            f"{label}: its {rows[0] if rows else 0} valid rows failed validation "
             f"({verdict.message}). Fix the export and drop it again; nothing "
             "from it was loaded.",
             validation="failed",

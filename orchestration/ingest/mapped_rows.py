@@ -23,6 +23,11 @@ from orchestration.text.masking import mask_text
 
 MAPPED_TABLE = "_ingest_mapped"
 MASK_FUNCTION = "mask_contact_details"
+# A text `mask_text` can change has an "@" (emails) or a match of its number pattern
+# `\d[\d \t\u00a0().-]{5,}\d` (Python's \d: Unicode decimal digits). RE2's \pN (every Unicode
+# number) covers \d, and the lookarounds Python adds only narrow its matches: every text
+# without a match here is returned unchanged by mask_text, so only matches call Python.
+MASK_PREFILTER = r"@|\pN[\pN \t\x{00a0}().-]{5,}\pN"
 
 
 def _mask_contact_details(text: str) -> str:
@@ -107,6 +112,14 @@ def _expression(
     return sql, described[1]
 
 
+def masked(text_sql: str) -> str:
+    """`text_sql` with contact details masked: Python's mask_text only where it could act."""
+    return (
+        f"(CASE WHEN regexp_matches({text_sql}, {sql_literal(MASK_PREFILTER)}) "
+        f"THEN {MASK_FUNCTION}({text_sql}) ELSE {text_sql} END)"
+    )
+
+
 def translated(sql: str, values: tuple[tuple[str, str], ...]) -> str:
     """`sql` with the mapping's `values:` applied (matched ignoring case and outer spaces)."""
     cases = " ".join(
@@ -150,7 +163,7 @@ def map_columns(
                 "VARCHAR",
             )
         if col.text:
-            sql, typ = f"{MASK_FUNCTION}(CAST({sql} AS VARCHAR))", "VARCHAR"
+            sql, typ = masked(f"CAST({sql} AS VARCHAR)"), "VARCHAR"
         if col.pseudonymize:
             value = sql if typ == "VARCHAR" else f"CAST({sql} AS VARCHAR)"
             sql, typ = pseudonymizer.sql(col.pseudonymize, value), "VARCHAR"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
+import duckdb
 
 
 class FileRejected(Exception):
@@ -35,8 +35,9 @@ class BatchVerdict:
     details: list[Any] = field(default_factory=list)
 
 
-BatchValidator = Callable[[str, pd.DataFrame], BatchVerdict]
-"""`validate_batch(entity, frame)`: the frame has the entity's raw (non-personal) columns."""
+BatchValidator = Callable[[str, duckdb.DuckDBPyConnection, str], BatchVerdict]
+"""`validate_batch(entity, con, relation)`: `relation` (what follows FROM in a query on `con`)
+holds the file's valid rows with the entity's raw (non-personal) columns; no frame is built."""
 
 
 @dataclass(frozen=True)
