@@ -225,7 +225,9 @@ def dbt_models(
         error = invocation.get_error()
         if error is not None:
             raise error
-    if basis is not None:
+    # A build of some models only (a UI selection) leaves the others as they were: the next
+    # whole build then rebuilds in full.
+    if basis is not None and not context.is_subset:
         record(resolved, basis)
     yield from _mart_fingerprints(context, build_db)
 
