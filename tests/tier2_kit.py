@@ -23,7 +23,9 @@ def ingest_and_enrich(settings: Settings) -> None:
         run_enrichment(con, workers=1)
 
 
-def build_tier2(settings: Settings, select: str = TIER2) -> subprocess.CompletedProcess:
+def build_tier2(
+    settings: Settings, select: str = TIER2, *extra: str
+) -> subprocess.CompletedProcess:
     """`dbt build` of the tier 2 marts and what they read, tests included."""
     return run_dbt(
         settings.build_db,
@@ -32,6 +34,7 @@ def build_tier2(settings: Settings, select: str = TIER2) -> subprocess.Completed
         select,
         "--indirect-selection",
         "cautious",
+        *extra,
         work_dir=settings.build_db.parent / "dbt_target",
         check=False,
     )
