@@ -10,6 +10,7 @@ import duckdb
 import pytest
 from clv_simulation import simulate_orders
 from resources_kit import resources
+from warehouse_kit import stage_orders
 
 from orchestration.clv.clv_run import (
     FIT_TABLE,
@@ -25,17 +26,6 @@ from orchestration.quality.suites import load_suites
 from orchestration.settings import Settings
 
 FITTED_AT = dt.datetime(2026, 1, 1)
-
-
-def _stage_orders(settings: Settings, orders) -> None:
-    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(settings.build_db)) as con:
-        con.execute("CREATE SCHEMA IF NOT EXISTS staging")
-        con.register("orders", orders)
-        con.execute(
-            "CREATE OR REPLACE TABLE staging.stg_crm__orders AS SELECT customer_id, "
-            "CAST(ordered_at AS TIMESTAMP) AS ordered_at, amount FROM orders"
-        )
 
 
 def _materialize(instance: dg.DagsterInstance) -> dict[str, dict]:
@@ -96,7 +86,7 @@ def test_too_few_customers_is_not_available_with_the_counts() -> None:
 def test_asset_writes_both_marts_and_skips_the_refit_when_orders_are_unchanged() -> None:
     settings = Settings.from_env()
     orders = simulate_orders(600, seed=5)
-    _stage_orders(settings, orders)
+    stage_orders(settings, orders)
     instance = dg.DagsterInstance.ephemeral()
 
     first = _materialize(instance)
@@ -120,6 +110,6 @@ def test_asset_writes_both_marts_and_skips_the_refit_when_orders_are_unchanged()
 
     # One order fewer: new input, same as-of: scored with the stored fit, not refit
     # (tests/test_model_cadence.py: when the models refit).
-    _stage_orders(settings, orders.iloc[:-1])
+    stage_orders(settings, orders.iloc[:-1])
     third = _materialize(instance)["marts/fct_clv_model_fit"]
     assert third["refit"] is False and third["scored"] is True

@@ -36,16 +36,6 @@ SELECT = ["--select", *(f"+{name.split('.')[1]}" for name in MODELS)]
 CHANGED = 5
 
 
-def _settings(root: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for name, value in {
-        "EMPATHY_LANDING_DIR": root / "landing",
-        "EMPATHY_BUILD_DB": root / "build.duckdb",
-        "EMPATHY_KEY_FILE": root / "pseudonym.key",
-    }.items():
-        monkeypatch.setenv(name, str(value))
-    return Settings.from_env()
-
-
 def _ingest(settings: Settings) -> None:
     with duckdb.connect(str(settings.build_db)) as con:
         for source in load_contract().sources:
@@ -104,9 +94,10 @@ def _mark_untouched_order(build_db: Path) -> str:
 
 
 def test_an_incremental_build_after_newer_exports_equals_a_full_refresh(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    isolated_settings: Settings,
 ) -> None:
-    settings = _settings(tmp_path, monkeypatch)
+    settings = isolated_settings
+    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     generate(settings.landing_dir, DemoSize(customers=150, agents=6), seed=5)
     _ingest(settings)
     run_dbt(settings.build_db, "seed")
@@ -147,9 +138,10 @@ def _raw_database(path: Path) -> None:
 
 
 def test_a_build_is_incremental_only_while_history_is_appended_to_and_the_code_is_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    isolated_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = _settings(tmp_path, monkeypatch)
+    settings = isolated_settings
+    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     _raw_database(settings.build_db)
 
     def reason() -> str | None:
@@ -174,10 +166,10 @@ def test_a_build_is_incremental_only_while_history_is_appended_to_and_the_code_i
     record()
     assert reason() is None
 
+    code = incremental_basis.code_fingerprint
     monkeypatch.setattr(incremental_basis, "code_fingerprint", lambda: "other code")
     assert "code or configuration changed" in reason()
-    monkeypatch.undo()
-    settings = _settings(tmp_path, monkeypatch)
+    monkeypatch.setattr(incremental_basis, "code_fingerprint", code)
     monkeypatch.setattr(incremental_basis, "recorded_fingerprint", lambda con: "another key")
     assert "re-keyed" in reason()
 

@@ -16,6 +16,7 @@ import pytest
 from clv_simulation import simulate_orders
 from resources_kit import resources
 from sklearn.metrics import roc_auc_score
+from warehouse_kit import stage_frame, stage_orders
 
 from orchestration.churn_risk import cadence, evaluation, pipeline
 from orchestration.churn_risk.pipeline import TIME_FEATURES
@@ -62,14 +63,12 @@ def _features(as_of: dt.date, extra: int = 0, seed: int = 3, signal: float = 1.5
 
 
 def _stage_features(settings: Settings, frame: pd.DataFrame) -> None:
-    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(settings.build_db)) as con:
-        con.execute("CREATE SCHEMA IF NOT EXISTS intermediate")
-        con.register("features", frame)
-        con.execute(
-            "CREATE OR REPLACE TABLE intermediate.int_churn_features AS "
-            "SELECT * REPLACE (CAST(snapshot_date AS DATE) AS snapshot_date) FROM features"
-        )
+    stage_frame(
+        settings,
+        "intermediate.int_churn_features",
+        frame,
+        "SELECT * REPLACE (CAST(snapshot_date AS DATE) AS snapshot_date) FROM frame",
+    )
 
 
 def _risk_run(full_refresh: bool = False) -> dict[str, dict]:
@@ -210,17 +209,6 @@ def test_scoring_with_stored_parameters_equals_the_training_runs_scoring(tmp_pat
 # Predictive CLV: the stored fit's parameters in fct_clv_model_fit score new orders.
 
 
-def _stage_orders(settings: Settings, orders: pd.DataFrame) -> None:
-    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(settings.build_db)) as con:
-        con.execute("CREATE SCHEMA IF NOT EXISTS staging")
-        con.register("orders", orders)
-        con.execute(
-            "CREATE OR REPLACE TABLE staging.stg_crm__orders AS SELECT customer_id, "
-            "CAST(ordered_at AS TIMESTAMP) AS ordered_at, amount FROM orders"
-        )
-
-
 def _clv_run(full_refresh: bool = False) -> dict:
     tags = {FULL_REFRESH_TAG: "true"} if full_refresh else None
     result = dg.materialize(
@@ -241,7 +229,7 @@ def _later(orders: pd.DataFrame, days: int) -> pd.DataFrame:
 @pytest.fixture
 def clv_fitted(isolated_settings: Settings) -> tuple[Settings, pd.DataFrame, list[tuple]]:
     orders = simulate_orders(600, seed=5)
-    _stage_orders(isolated_settings, orders)
+    stage_orders(isolated_settings, orders)
     assert _clv_run()["refit"] is True
     fit = _query(isolated_settings, f"SELECT * FROM {MARTS_SCHEMA}.{FIT_TABLE} ORDER BY ALL")
     return isolated_settings, orders, fit
@@ -258,7 +246,7 @@ def _clv_predictions(settings: Settings) -> list[tuple]:
 def test_clv_a_day_of_new_orders_is_scored_with_the_stored_fit(clv_fitted) -> None:
     settings, orders, fit = clv_fitted
     ((as_of, version, fitted_at, n),) = _clv_predictions(settings)
-    _stage_orders(settings, _later(orders, 1))
+    stage_orders(settings, _later(orders, 1))
     run = _clv_run()
     assert run["refit"] is False and run["scored"] is True
     assert _query(settings, f"SELECT * FROM {MARTS_SCHEMA}.{FIT_TABLE} ORDER BY ALL") == fit
@@ -268,12 +256,12 @@ def test_clv_a_day_of_new_orders_is_scored_with_the_stored_fit(clv_fitted) -> No
 
 def test_clv_refits_past_retrain_after_days_and_on_full_refresh(clv_fitted) -> None:
     settings, orders, fit = clv_fitted
-    _stage_orders(settings, _later(orders, 30))
+    stage_orders(settings, _later(orders, 30))
     run = _clv_run()
     assert run["refit"] is True and "30 days past" in run["reason"]
     later = _query(settings, f"SELECT * FROM {MARTS_SCHEMA}.{FIT_TABLE} ORDER BY ALL")
     assert later != fit
-    _stage_orders(settings, _later(_later(orders, 30), 1))
+    stage_orders(settings, _later(_later(orders, 30), 1))
     assert _clv_run(full_refresh=True)["refit"] is True
 
 
