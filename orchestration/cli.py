@@ -136,10 +136,8 @@ def _reload(args: argparse.Namespace) -> int:
 
 def duckdb_connect(settings: Settings) -> duckdb.DuckDBPyConnection:
     """The build database (a context manager), its folder created."""
-    import duckdb
-
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(settings.build_db))
+    return settings.connect_build()
 
 
 def _rollback(args: argparse.Namespace) -> int:

@@ -8,8 +8,13 @@ database, in the user's config directory.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -42,6 +47,9 @@ def _default_key_file() -> Path:
     return config_home / "empathy-warehouse" / "pseudonym.key"
 
 
+MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved configuration. Build one with :meth:`from_env`."""
@@ -57,6 +65,24 @@ class Settings:
     # Python models (churn, support need, CLV) retrain when the data's as-of date has moved
     # this many days past the one they were trained on; other runs score with the stored model.
     retrain_after_days: int = 30
+    # DuckDB's memory for the pipeline's writes and dbt's build; beyond it DuckDB spills to
+    # disk (the build database's folder) instead of growing. DuckDB's own default is 80% of RAM.
+    duckdb_memory_limit: str = "1GB"
+
+    def __post_init__(self) -> None:
+        if not MEMORY_LIMIT.fullmatch(self.duckdb_memory_limit):
+            raise ValueError(
+                f"EMPATHY_DUCKDB_MEMORY_LIMIT={self.duckdb_memory_limit!r} is not a memory size: "
+                "write a number and a unit, e.g. 1GB, 1536MB or 4GiB."
+            )
+
+    def connect_build(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        """The build database (a context manager) with DuckDB's memory limited (for writers)."""
+        import duckdb
+
+        con = duckdb.connect(str(self.build_db), read_only=read_only)
+        con.execute(f"SET memory_limit = '{self.duckdb_memory_limit}'")
+        return con
 
     @property
     def serving_db(self) -> Path:
@@ -83,6 +109,7 @@ class Settings:
             serving_storage_version=os.environ.get("EMPATHY_SERVING_STORAGE_VERSION", "v1.0.0"),
             keep_versions=int(os.environ.get("EMPATHY_KEEP_VERSIONS", "5")),
             retrain_after_days=int(os.environ.get("EMPATHY_RETRAIN_AFTER_DAYS", "30")),
+            duckdb_memory_limit=os.environ.get("EMPATHY_DUCKDB_MEMORY_LIMIT", "1GB").strip(),
         )
 
 

@@ -17,7 +17,6 @@ import datetime as dt
 from collections.abc import Iterator
 
 import dagster as dg
-import duckdb
 
 from orchestration.churn_risk.cadence import models_dir
 from orchestration.churn_risk.pipeline import CARD_TABLE, CHURN, DECILES_TABLE, PREDICTIONS_TABLE
@@ -72,7 +71,7 @@ def churn_risk(
     score the current snapshot with the stored model; write what changed."""
     settings = settings.get()
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    with only_transient_retried(), duckdb.connect(str(settings.build_db)) as con:
+    with only_transient_retried(), settings.connect_build() as con:
         outcome = refresh_target(
             con,
             CHURN,

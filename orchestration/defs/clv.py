@@ -15,7 +15,6 @@ import datetime as dt
 from collections.abc import Iterator
 
 import dagster as dg
-import duckdb
 
 from orchestration.churn_risk.cadence import models_dir
 from orchestration.clv.clv_refresh import REFIT, SCORED, refresh_clv
@@ -70,7 +69,7 @@ def clv_predictions(
     settings = settings.get()
     config = ClvConfig.from_env()
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    with only_transient_retried(), duckdb.connect(str(settings.build_db)) as con:
+    with only_transient_retried(), settings.connect_build() as con:
         outcome = refresh_clv(
             con,
             config,

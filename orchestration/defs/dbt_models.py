@@ -197,10 +197,15 @@ def dbt_models(
         *(["--full-refresh"] if why_full else []),
     ]
     # DbtCliResource hands this process's environment to the dbt subprocess it starts in
-    # `cli`; profiles.yml reads the database path from EMPATHY_BUILD_DB. dbt's artifacts go
+    # `cli`; profiles.yml reads the database path from EMPATHY_BUILD_DB and DuckDB's memory
+    # limit from EMPATHY_DUCKDB_MEMORY_LIMIT. dbt's artifacts go
     # next to the database they describe (one writer at a time: the pool), which also lets
     # dbt parse only what changed since the last run.
-    with only_transient_retried(), environment_variable("EMPATHY_BUILD_DB", str(build_db)):
+    with (
+        only_transient_retried(),
+        environment_variable("EMPATHY_BUILD_DB", str(build_db)),
+        environment_variable("EMPATHY_DUCKDB_MEMORY_LIMIT", resolved.duckdb_memory_limit),
+    ):
         invocation = dbt.cli(
             args,
             context=context,

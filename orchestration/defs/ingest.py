@@ -82,7 +82,7 @@ def _source_assets(source: str, entities: tuple[EntitySpec, ...]) -> dg.AssetsDe
         settings = settings.get()
         settings.build_db.parent.mkdir(parents=True, exist_ok=True)
         validate = recording_validator(settings, context.run.run_id)
-        with only_transient_retried(), duckdb.connect(str(settings.build_db)) as con:
+        with only_transient_retried(), settings.connect_build() as con:
             results = ingest_source(con, settings, source, validate_batch=validate)
             totals = {
                 e.name: con.execute(f"SELECT count(*) FROM {raw_table(e.name)}").fetchone()[0]

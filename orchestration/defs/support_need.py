@@ -94,7 +94,7 @@ def support_need_risk(
     full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
     actions: dict[str, str] = {}
     checks = []
-    with only_transient_retried(), duckdb.connect(str(settings.build_db)) as con:
+    with only_transient_retried(), settings.connect_build() as con:
         for target in SUPPORT_NEED_TARGETS:
             create_tables(con, target, MARTS_SCHEMA)
             outcome = refresh_target(

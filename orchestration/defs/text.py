@@ -8,7 +8,6 @@ never a text.
 from collections.abc import Iterator
 
 import dagster as dg
-import duckdb
 from pydantic import Field
 
 from orchestration.defs.jobs import WRITER_POOL
@@ -113,7 +112,7 @@ def text_analytics(
     """Score new texts (and all texts after a lexicon version change) on every core."""
     settings = settings.get()
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    with only_transient_retried(), duckdb.connect(str(settings.build_db)) as con:
+    with only_transient_retried(), settings.connect_build() as con:
         stats = run_enrichment(
             con,
             rescore_on_new_version=config.rescore_on_new_lexicon,
