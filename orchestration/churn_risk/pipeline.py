@@ -212,13 +212,18 @@ def _stable(column: str, data_type: str) -> str:
     )
 
 
-def _digest(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
+    """(name, type) of each column of `schema.table`, in order."""
     schema, table = relation.split(".")
-    columns = con.execute(
+    return con.execute(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = "
         "current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index",
         [schema, table],
     ).fetchall()
+
+
+def _digest(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    columns = _columns(con, relation)
     row = ", ".join(_stable(c, t) for c, t in columns if c not in _LINEAGE_COLUMNS)
     (digest,) = con.execute(
         f"SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(row({row}))::HUGEINT), 0)"
@@ -538,14 +543,7 @@ def current_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
 def model_config(con: duckdb.DuckDBPyConnection, target: Target) -> str:
     """Digest of what the target's model is made of: family, label, features, regression,
     split seed and the feature model's columns with their types."""
-    columns: list[tuple[str, str]] = []
-    if _exists(con, FEATURES_RELATION):
-        schema, table = FEATURES_RELATION.split(".")
-        columns = con.execute(
-            "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = "
-            "current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index",
-            [schema, table],
-        ).fetchall()
+    columns = _columns(con, FEATURES_RELATION) if _exists(con, FEATURES_RELATION) else []
     parts = [
         target.family,
         target.label,

@@ -136,13 +136,17 @@ def input_fingerprint(
     return fingerprint
 
 
-def stored_fingerprint(con: duckdb.DuckDBPyConnection, schema: str) -> str | None:
-    """The input fingerprint of the fit table already written, if any."""
+def _has_fit_table(con: duckdb.DuckDBPyConnection, schema: str) -> bool:
     (exists,) = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
         [schema, FIT_TABLE],
     ).fetchone()
-    if not exists:
+    return bool(exists)
+
+
+def stored_fingerprint(con: duckdb.DuckDBPyConnection, schema: str) -> str | None:
+    """The input fingerprint of the fit table already written, if any."""
+    if not _has_fit_table(con, schema):
         return None
     row = con.execute(f"SELECT max(input_fingerprint) FROM {schema}.{FIT_TABLE}").fetchone()
     return row[0] if row else None
@@ -375,11 +379,7 @@ def run_clv(
 
 def stored_model(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, object] | None:
     """The stored fit's full-history row (parameters, as-of, fitted_at), if the table has one."""
-    (exists,) = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [schema, FIT_TABLE],
-    ).fetchone()
-    if not exists:
+    if not _has_fit_table(con, schema):
         return None
     cursor = con.execute(
         f"SELECT * FROM {schema}.{FIT_TABLE} WHERE fit_stage = 'full_history' "
