@@ -70,15 +70,20 @@ def _history_change(con: duckdb.DuckDBPyConnection, recorded: dict[str, list]) -
     return None
 
 
-def rebuild_reason(settings: Settings, con: duckdb.DuckDBPyConnection) -> str | None:
-    """Why the next dbt build must be a full refresh, or None when it may be incremental."""
+def rebuild_reason(
+    settings: Settings, con: duckdb.DuckDBPyConnection, current: dict[str, object]
+) -> str | None:
+    """Why the next dbt build must be a full refresh, or None when it may be incremental.
+
+    `current` is `history_basis(con)`: what the build about to start reads.
+    """
     try:
         recorded = json.loads(_basis_path(settings).read_text("utf-8"))
     except (OSError, ValueError):
         return "no complete dbt build is recorded for this build database"
-    if recorded.get("code") != code_fingerprint():
+    if recorded.get("code") != current["code"]:
         return "the code or configuration changed since the last build"
-    if recorded.get("key") != recorded_fingerprint(con):
+    if recorded.get("key") != current["key"]:
         return "the ids were re-keyed since the last build (another pseudonym key)"
     return _history_change(con, recorded.get("raw") or {})
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.runlock import WRITER_RUN_TAG
+from orchestration.runlock import WRITER_RUN_TAG, pid_alive
 from orchestration.settings import PROJECT_ROOT, Settings, workspace_dir
 
 PID_TAG = "empathy/pid"
@@ -32,16 +32,6 @@ def _prepare_environment() -> None:
         shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def recover_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
     """Mark runs whose process died (e.g. SIGKILL) as failed and free their pool slots.
 
@@ -52,7 +42,7 @@ def recover_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
     in_flight = dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING])
     for run in instance.get_runs(filters=in_flight):
         pid = run.tags.get(PID_TAG)
-        if pid is None or _pid_alive(int(pid)):
+        if pid is None or pid_alive(int(pid)):
             continue
         instance.report_run_failed(run, "The process running it ended without finishing.")
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)

@@ -29,6 +29,17 @@ class RunLockBusy(RuntimeError):
     """Another pipeline run held the lock longer than this one was willing to wait."""
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs (one of another user counts as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def lock_path(settings: Settings) -> Path:
     """The lock file beside the build database."""
     return settings.build_db.parent / LOCK_NAME

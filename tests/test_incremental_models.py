@@ -146,7 +146,8 @@ def test_a_build_is_incremental_only_while_history_is_appended_to_and_the_code_i
 
     def reason() -> str | None:
         with duckdb.connect(str(settings.build_db), read_only=True) as con:
-            return incremental_basis.rebuild_reason(settings, con)
+            current = incremental_basis.history_basis(con)
+            return incremental_basis.rebuild_reason(settings, con, current)
 
     def record() -> None:
         with duckdb.connect(str(settings.build_db), read_only=True) as con:

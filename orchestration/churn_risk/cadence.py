@@ -50,6 +50,18 @@ class ModelState:
         return self.trained_version == str(version) and self.trained_at == _iso(trained_at)
 
 
+@dataclass(frozen=True)
+class Refresh:
+    """What one run asks of a model: where its state lives, the run's time, the schema it
+    writes, whether a full refresh was asked for, and the retraining cadence."""
+
+    directory: Path
+    now: dt.datetime
+    schema: str
+    full_refresh: bool = False
+    retrain_after_days: int = 30
+
+
 def _iso(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date | dt.datetime) else str(value)
 

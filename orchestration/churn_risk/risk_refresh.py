@@ -3,9 +3,7 @@ or score the current snapshot with the stored model under its version."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
@@ -50,21 +48,15 @@ def _champion(
 
 
 def refresh_target(
-    con: duckdb.DuckDBPyConnection,
-    target: Target,
-    directory: Path,
-    now: dt.datetime,
-    schema: str,
-    *,
-    full_refresh: bool = False,
-    retrain_after_days: int = 30,
+    con: duckdb.DuckDBPyConnection, target: Target, refresh: cadence.Refresh
 ) -> Outcome:
     """Retrain the target when due, else score with its stored model; write what changed."""
+    directory, schema, now = refresh.directory, refresh.schema, refresh.now
     fingerprint = input_fingerprint(con, target)
     config = model_config(con, target)
     state = cadence.load_state(directory, target.name)
     run = newest_run(con, schema, target)
-    if not full_refresh and (state is None or state.config == config):
+    if not refresh.full_refresh and (state is None or state.config == config):
         if fingerprint == stored_fingerprint(con, schema, target):
             return Outcome(UNCHANGED, "features unchanged since the newest training run")
         scored = state is not None and state.scored_fingerprint == fingerprint
@@ -72,11 +64,11 @@ def refresh_target(
             return Outcome(UNCHANGED, "features unchanged since the last scoring")
     reason = cadence.retrain_reason(
         state,
-        full_refresh=full_refresh,
+        full_refresh=refresh.full_refresh,
         newest_run=run,
         config=config,
         as_of=current_as_of(con),
-        retrain_after_days=retrain_after_days,
+        retrain_after_days=refresh.retrain_after_days,
     )
     if reason is None:
         champion = state.champion

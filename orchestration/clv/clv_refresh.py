@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
@@ -47,23 +46,17 @@ def _as_of(con: duckdb.DuckDBPyConnection, orders_sql: str | None) -> dt.date | 
 
 
 def refresh_clv(
-    con: duckdb.DuckDBPyConnection,
-    config: ClvConfig,
-    directory: Path,
-    now: dt.datetime,
-    schema: str,
-    *,
-    full_refresh: bool = False,
-    retrain_after_days: int = 30,
+    con: duckdb.DuckDBPyConnection, config: ClvConfig, refresh: cadence.Refresh
 ) -> ClvOutcome:
     """Refit when due, else score with the stored fit; write what changed."""
+    directory, schema, now = refresh.directory, refresh.schema, refresh.now
     orders_sql, missing = orders_source(con)
     fingerprint = input_fingerprint(con, orders_sql, config)
     settings = config.describe()
     state = cadence.load_state(directory, STATE_NAME)
     fit = stored_model(con, schema)
     run = (MODEL_VERSION, fit["fitted_at"]) if fit else None
-    if not full_refresh and (state is None or state.config == settings):
+    if not refresh.full_refresh and (state is None or state.config == settings):
         if fingerprint == stored_fingerprint(con, schema):
             return ClvOutcome(UNCHANGED, "orders and settings unchanged since the fit", fingerprint)
         scored = state is not None and state.scored_fingerprint == fingerprint
@@ -72,11 +65,11 @@ def refresh_clv(
     as_of = _as_of(con, orders_sql)
     reason = cadence.retrain_reason(
         state,
-        full_refresh=full_refresh,
+        full_refresh=refresh.full_refresh,
         newest_run=run,
         config=settings,
         as_of=as_of,
-        retrain_after_days=retrain_after_days,
+        retrain_after_days=refresh.retrain_after_days,
     )
     if reason is None and orders_sql is not None and as_of is not None:
         result = score_clv(con, orders_sql, config, fit, fingerprint, as_of)

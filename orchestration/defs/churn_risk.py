@@ -13,19 +13,16 @@ model under the same version and the card gets no row. A run whose features are 
 trains nothing and writes nothing.
 """
 
-import datetime as dt
 from collections.abc import Iterator
 
 import dagster as dg
 
-from orchestration.churn_risk.cadence import models_dir
 from orchestration.churn_risk.pipeline import CARD_TABLE, CHURN, DECILES_TABLE, PREDICTIONS_TABLE
 from orchestration.churn_risk.risk_refresh import RETRAINED, SCORED, refresh_target
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
-from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec
+from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec, model_refresh
 from orchestration.defs.resources import SettingsResource
-from orchestration.pipeline_state import FULL_REFRESH_TAG
 from orchestration.settings import MARTS_SCHEMA
 
 GROUP = "tier3_advanced"
@@ -70,17 +67,9 @@ def churn_risk(
     """Retrain when due (evaluate on the time split, gate against the baseline, score), else
     score the current snapshot with the stored model; write what changed."""
     settings = settings.get()
-    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
+    refresh = model_refresh(context, settings)
     with only_transient_retried(), settings.connect_build() as con:
-        outcome = refresh_target(
-            con,
-            CHURN,
-            models_dir(settings.build_db),
-            dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            MARTS_SCHEMA,
-            full_refresh=context.run.tags.get(FULL_REFRESH_TAG) == "true",
-            retrain_after_days=settings.retrain_after_days,
-        )
+        outcome = refresh_target(con, CHURN, refresh)
         context.log.info(f"churn risk {outcome.action}: {outcome.reason}")
         counts = {table: mart_row_count(con, table) for table in TABLES}
         row = con.execute(

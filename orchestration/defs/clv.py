@@ -11,21 +11,17 @@ the predictions are recomputed as of the newest order day with the stored fit's 
 (`fct_clv_model_fit` stays). A run whose orders and settings are unchanged writes nothing.
 """
 
-import datetime as dt
 from collections.abc import Iterator
 
 import dagster as dg
 
-from orchestration.churn_risk.cadence import models_dir
 from orchestration.clv.clv_refresh import REFIT, SCORED, refresh_clv
 from orchestration.clv.clv_run import FIT_TABLE, PREDICTIONS_TABLE
 from orchestration.clv.config import MODEL_VERSION, ClvConfig
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
-from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec
+from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec, model_refresh
 from orchestration.defs.resources import SettingsResource
-from orchestration.pipeline_state import FULL_REFRESH_TAG
-from orchestration.settings import MARTS_SCHEMA
 
 GROUP = "tier2_relationships"
 PREDICTIONS_KEY = mart_key(PREDICTIONS_TABLE)
@@ -68,17 +64,9 @@ def clv_predictions(
     the stored fit; write what changed."""
     settings = settings.get()
     config = ClvConfig.from_env()
-    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
+    refresh = model_refresh(context, settings)
     with only_transient_retried(), settings.connect_build() as con:
-        outcome = refresh_clv(
-            con,
-            config,
-            models_dir(settings.build_db),
-            dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            MARTS_SCHEMA,
-            full_refresh=context.run.tags.get(FULL_REFRESH_TAG) == "true",
-            retrain_after_days=settings.retrain_after_days,
-        )
+        outcome = refresh_clv(con, config, refresh)
         counts = {table: mart_row_count(con, table) for table in (PREDICTIONS_TABLE, FIT_TABLE)}
     context.log.info(f"predictive CLV {outcome.action}: {outcome.reason}")
     result = outcome.result

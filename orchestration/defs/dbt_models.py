@@ -245,7 +245,7 @@ def _incremental_basis(
         return None, "no build database yet"
     with duckdb.connect(str(settings.build_db), read_only=True) as con:
         basis = history_basis(con)
-        return basis, "asked for" if full_refresh else rebuild_reason(settings, con)
+        return basis, "asked for" if full_refresh else rebuild_reason(settings, con, basis)
 
 
 def _mart_fingerprints(context: dg.AssetExecutionContext, build_db: Path) -> Iterator[Any]:

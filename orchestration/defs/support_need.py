@@ -11,13 +11,11 @@ and scores every run like churn risk (`orchestration/churn_risk/cadence.py`); a 
 features are unchanged trains nothing and writes nothing.
 """
 
-import datetime as dt
 from collections.abc import Iterator
 
 import dagster as dg
 import duckdb
 
-from orchestration.churn_risk.cadence import models_dir
 from orchestration.churn_risk.pipeline import (
     SUPPORT_CARD_TABLE,
     SUPPORT_DECILES_TABLE,
@@ -30,9 +28,8 @@ from orchestration.churn_risk.risk_refresh import RETRAINED, refresh_target
 from orchestration.defs.churn_risk import CUSTOMERS_KEY, FEATURES_KEY
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
-from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec
+from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec, model_refresh
 from orchestration.defs.resources import SettingsResource
-from orchestration.pipeline_state import FULL_REFRESH_TAG
 from orchestration.settings import MARTS_SCHEMA
 
 GROUP = "tier3_advanced"
@@ -90,22 +87,13 @@ def support_need_risk(
     """Per target: retrain when due (time split, gate, score), else score with the stored
     model; write what changed."""
     settings = settings.get()
-    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
+    refresh = model_refresh(context, settings)
     actions: dict[str, str] = {}
     checks = []
     with only_transient_retried(), settings.connect_build() as con:
         for target in SUPPORT_NEED_TARGETS:
             create_tables(con, target, MARTS_SCHEMA)
-            outcome = refresh_target(
-                con,
-                target,
-                models_dir(settings.build_db),
-                dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                MARTS_SCHEMA,
-                full_refresh=full_refresh,
-                retrain_after_days=settings.retrain_after_days,
-            )
+            outcome = refresh_target(con, target, refresh)
             actions[target.name] = outcome.action
             message = f"{target.name} {outcome.action}: {outcome.reason}"
             if outcome.result is not None:

@@ -14,18 +14,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from orchestration.runlock import pid_alive
+
 _CHUNK = 1 << 20
 _PREFIX = ".normalised-"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def clean_scratch(scratch: Path) -> list[Path]:
@@ -35,7 +27,7 @@ def clean_scratch(scratch: Path) -> list[Path]:
     stale = []
     for path in scratch.glob(f"{_PREFIX}*"):
         pid = path.name[len(_PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             path.unlink(missing_ok=True)
             stale.append(path)
     return stale
