@@ -10,7 +10,9 @@
 
     Incremental by response: a row depends only on its response, its interaction (as
     enriched) and its customer, so a run rebuilds only the responses with one of those inputs
-    newer than this table holds (`_input_seq`, see held_input_seq()). -#}
+    newer than this table holds (`_input_seq`, see held_input_seq()) and those of the agents
+    whose team changed (agents_with_changed_team()). -#}
+-- depends_on: {{ ref('int_agents') }}
 with responses as (
     select * from {{ ref('stg_surveys__survey_responses') }}
 ),
@@ -32,6 +34,10 @@ selected as (
         )
         or customer_id in (
             select customer_id from customers where _ingest_seq > {{ held_input_seq() }}
+        )
+        or interaction_id in (
+            select interaction_id from interactions
+            where agent_id in ({{ agents_with_changed_team() }})
         )
 {%- endif %}
 )

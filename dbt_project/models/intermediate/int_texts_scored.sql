@@ -12,10 +12,12 @@
 
     Incremental by source row: a run rebuilds every text of the source rows whose occurrence
     or context has an input newer than this table holds (`_input_seq`, see held_input_seq())
-    or whose text was scored after the newest scoring held (`_scored_at`), with delete+insert
+    or whose text was scored after the newest scoring held (`_scored_at`), and those of the
+    agents whose team changed (agents_with_changed_team()), with delete+insert
     on source_entity and source_id. A source row to rebuild that has no text any more gets one
     placeholder row without a text field, which deletes the texts it had and is then deleted
     itself (post-hook), so the table holds the rows a full rebuild gives. -#}
+-- depends_on: {{ ref('int_agents') }}
 with occurrences as (
     select * from {{ ref('stg_enrichment__text_occurrences') }}
 ),
@@ -133,6 +135,7 @@ changed_sources as (
     union
     select source_entity, source_id from contexts
     where _input_seq > {{ held_input_seq() }}
+        or agent_id in ({{ agents_with_changed_team() }})
     union
     select occurrences.source_entity, occurrences.source_id
     from occurrences
