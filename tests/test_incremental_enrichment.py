@@ -126,19 +126,43 @@ def _score_again(build_db: Path) -> str:
     return text_hash
 
 
-def _mark_untouched_text(build_db: Path) -> tuple[str, str]:
-    """Overwrite the masked text of a review no newer input touches with a marker."""
+# Per model: a column never NULL that no other model of SELECT reads, and the model's key.
+MARKED = {
+    "intermediate.int_interactions_enriched": ("is_resolved", "interaction_id"),
+    "intermediate.int_survey_responses_enriched": ("survey_type", "response_id"),
+    "intermediate.int_texts_scored": ("text_role", "source_entity, source_id, text_field"),
+    "intermediate.int_conversation_turns": ("masked_turn_text", "interaction_id, turn_number"),
+}
+
+
+def _mark_every_row(build_db: Path) -> None:
+    """Overwrite a column of every row with NULL, keeping the values aside."""
     with duckdb.connect(str(build_db)) as con:
-        key = con.execute(
-            "SELECT source_id, text_field FROM intermediate.int_texts_scored "
-            "WHERE source_entity = 'reviews' ORDER BY source_id DESC LIMIT 1 OFFSET 1"
-        ).fetchone()
-        con.execute(
-            "UPDATE intermediate.int_texts_scored SET masked_text = 'marker' "
-            "WHERE source_entity = 'reviews' AND source_id = ? AND text_field = ?",
-            list(key),
-        )
-    return key
+        con.execute("CREATE SCHEMA IF NOT EXISTS kept")
+        for table, (column, _) in MARKED.items():
+            name = table.split(".")[1]
+            con.execute(f"CREATE OR REPLACE TABLE kept.{name} AS SELECT * FROM {table}")
+            con.execute(f"UPDATE {table} SET {column} = NULL")
+
+
+def _unmark_kept_rows(build_db: Path) -> dict[str, tuple[int, int]]:
+    """Give the rows an incremental build kept (still NULL) their values back.
+
+    Returns, per model, the rows kept and the rows it holds.
+    """
+    counts = {}
+    with duckdb.connect(str(build_db)) as con:
+        for table, (column, key) in MARKED.items():
+            name = table.split(".")[1]
+            match = " AND ".join(f"t.{k} = kept.{k}" for k in key.split(", "))
+            (kept,) = con.execute(f"SELECT count(*) FROM {table} WHERE {column} IS NULL").fetchone()
+            con.execute(
+                f"UPDATE {table} AS t SET {column} = kept.{column} FROM kept.{name} AS kept "
+                f"WHERE {match} AND t.{column} IS NULL"
+            )
+            (total,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            counts[table] = (kept, total)
+    return counts
 
 
 def test_an_incremental_enrichment_build_after_newer_exports_equals_a_full_refresh(
@@ -158,13 +182,15 @@ def test_an_incremental_enrichment_build_after_newer_exports_equals_a_full_refre
     blanked = _newer_exports(landing)
     _ingest(settings)
     rescored = _score_again(settings.build_db)
-    marked = _mark_untouched_text(settings.build_db)
+    _mark_every_row(settings.build_db)
     run_dbt(settings.build_db, "run", *SELECT)
+    kept = _unmark_kept_rows(settings.build_db)
     incremental = _rows(settings.build_db)
 
-    # Only rows with newer inputs were rebuilt: the marked text kept its marker (then undone).
+    # Only rows with newer inputs were rebuilt: the others kept their marks (then undone).
+    for table, (kept_rows, total) in kept.items():
+        assert 0 < kept_rows < total, table
     texts = incremental["intermediate.int_texts_scored"]
-    assert [row[13] for row in texts if row[:3] == ("reviews", *marked)] == ["marker"]
     # The newer inputs won: blanked texts are gone, the new scoring and transcripts are in.
     for entity, ids in blanked.items():
         assert not [row for row in texts if row[0] == entity and row[1] in ids], entity
@@ -175,12 +201,6 @@ def test_an_incremental_enrichment_build_after_newer_exports_equals_a_full_refre
 
     run_dbt(settings.build_db, "run", *SELECT, "--full-refresh")
     full = _rows(settings.build_db)
-    marked_full = [row[13] for row in full["intermediate.int_texts_scored"]]
-    incremental["intermediate.int_texts_scored"] = [
-        full_row if row[13] == "marker" else row
-        for row, full_row in zip(texts, full["intermediate.int_texts_scored"], strict=True)
-    ]
-    assert "marker" not in marked_full
     for table in MODELS:
         assert incremental[table] == full[table], table
 
