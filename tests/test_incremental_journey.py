@@ -11,9 +11,8 @@ same rows.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import csv
+from pathlib import Path
 
 import duckdb
 from dbt_kit import run_dbt
