@@ -12,8 +12,8 @@
 -- depends_on: {{ ref('stg_reviews__social_mentions') }}
 -- depends_on: {{ ref('stg_surveys__exit_surveys') }}
 -- depends_on: {{ ref('stg_crm__cancellations') }}
--- depends_on: {{ ref('stg_enrichment__text_occurrences') }}
--- depends_on: {{ ref('stg_enrichment__text_scores') }}
+-- depends_on: {{ source('enrichment', 'text_occurrences') }}
+-- depends_on: {{ source('enrichment', 'text_scores') }}
 {%- set previous = journey_previous_state('fct_journey_touchpoints') %}
 {%- if previous is not none %}
 with held as (
@@ -62,11 +62,16 @@ new_rows as (
 ),
 
 {#- Texts scored after the newest score the fact holds: their rows are touchpoints held
-    already (a row not held yet comes from a newer export). -#}
+    already (a row not held yet comes from a newer export). Read from the raw enrichment
+    tables, not the deduplicating staging views: a hash with a scoring after the mark is
+    exactly a hash whose latest scoring is after it, and every current occurrence is a raw
+    one (older ones at worst rebuild a customer needlessly). -#}
 rescored as (
-    select occurrences.source_entity as source, occurrences.source_id
-    from {{ ref('stg_enrichment__text_occurrences') }} as occurrences
-    inner join {{ ref('stg_enrichment__text_scores') }} as scores
+    select distinct
+        cast(occurrences.source_entity as {{ dbt.type_string() }}) as source,
+        cast(occurrences.source_id as {{ dbt.type_string() }}) as source_id
+    from {{ source('enrichment', 'text_occurrences') }} as occurrences
+    inner join {{ source('enrichment', 'text_scores') }} as scores
         on occurrences.text_hash = scores.text_hash
     cross join held
     where scores.scored_at > held.max_text_scored_at
