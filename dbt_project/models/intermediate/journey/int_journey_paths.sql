@@ -5,7 +5,11 @@
     on_schema_change='append_new_columns',
     pre_hook="{{ journey_delete_rebuilt([]) }}",
 ) }}
+{#- Read only on incremental runs: declared at parse time (not in unit tests, which
+    give no input for them). -#}
+{%- if not execute %}
 -- depends_on: {{ ref('int_journey_changed_customers') }}
+{%- endif %}
 
 {#- One row per customer whose journey reached an outcome, with the path that led there: the
     kinds of the last var('journey_path_length') touchpoints before it, oldest first.

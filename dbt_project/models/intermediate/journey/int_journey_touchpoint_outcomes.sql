@@ -5,9 +5,13 @@
     on_schema_change='append_new_columns',
     pre_hook="{{ journey_delete_rebuilt(['repeat_contact_observed_before', 'churn_observed_before']) }}",
 ) }}
+{#- Read only on incremental runs: declared at parse time (not in unit tests, which
+    give no input for them). -#}
+{%- if not execute %}
 -- depends_on: {{ ref('int_journey_changed_customers') }}
 -- depends_on: {{ ref('int_journey_observation_previous') }}
 -- depends_on: {{ ref('int_journey_observation_window') }}
+{%- endif %}
 
 {#- What follows each touchpoint: the customer's next inbound contact (its customer sentiment
     and CSAT answer), whether they came back within var('journey_repeat_contact_days') days,

@@ -22,6 +22,9 @@
 {#- The view int_journey_touchpoints is not evaluated whole on an incremental run: its body
     (journey_touchpoints()) is read with the changed customers pushed into every source. -#}
 -- depends_on: {{ ref('int_journey_touchpoints') }}
+{#- Read only on incremental runs: declared at parse time (not in unit tests, which
+    give no input for them). -#}
+{%- if not execute %}
 -- depends_on: {{ ref('int_journey_changed_customers') }}
 -- depends_on: {{ ref('int_journey_observation_previous') }}
 -- depends_on: {{ ref('stg_crm__orders') }}
@@ -33,6 +36,7 @@
 -- depends_on: {{ ref('stg_crm__cancellations') }}
 -- depends_on: {{ ref('stg_enrichment__text_occurrences') }}
 -- depends_on: {{ ref('stg_enrichment__text_scores') }}
+{%- endif %}
 with
 {% if is_incremental() %}
 touchpoints as (
