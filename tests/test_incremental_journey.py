@@ -15,6 +15,7 @@ import csv
 from pathlib import Path
 
 import duckdb
+import pytest
 from dbt_kit import run_dbt
 
 from empathy_devtools.bench.daily_exports import add_daily_exports
@@ -22,6 +23,8 @@ from empathy_devtools.demo.generator import DemoSize, generate
 from orchestration.ingest import ingest_source, load_contract
 from orchestration.settings import Settings
 from orchestration.text.enrichment import run_enrichment
+
+pytestmark = pytest.mark.slow
 
 MODELS = {
     "marts.fct_journey_touchpoints": "touchpoint_id",
