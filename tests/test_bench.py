@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -17,7 +19,7 @@ from empathy_devtools.bench.figures import (
     scaling,
     write_figures,
 )
-from empathy_devtools.bench.pipeline_runs import RunFigures, latest_run_timings
+from empathy_devtools.bench.pipeline_runs import LAUNCHER, RunFigures, latest_run_timings
 from empathy_devtools.demo.generator import DemoSize
 from orchestration.ingest.contract import load_contract
 from orchestration.ingest.mapping import load_source_mapping
@@ -164,3 +166,20 @@ def test_bench_options_reach_the_bench_even_when_an_option_comes_first(monkeypat
     assert received == [["--large"], ["--sizes", "500,2000"]]
     with pytest.raises(SystemExit):
         cli.main(["rollback", "--large"])
+
+
+def test_a_run_s_peak_memory_is_its_own_not_the_bench_s(tmp_path: Path) -> None:
+    """A child forked from a large process starts with the parent's resident set; the
+    launcher keeps the bench's memory (demo generator, baseline frames) out of the figure."""
+    held = bytearray(600 * 1024 * 1024)
+    held[::4096] = b"\x01" * len(range(0, len(held), 4096))  # touch every page
+    launched = subprocess.run(
+        [sys.executable, str(LAUNCHER), str(tmp_path / "log"), sys.executable, "-c", "pass"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    usage = json.loads(launched.stdout)
+    assert usage["returncode"] == 0
+    assert usage["peak_rss_kb"] < 100 * 1024, usage
+    assert len(held) == 600 * 1024 * 1024

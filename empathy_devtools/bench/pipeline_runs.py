@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,6 +14,8 @@ import dagster as dg
 import duckdb
 
 from orchestration.settings import PROJECT_ROOT, environment_under
+
+LAUNCHER = Path(__file__).with_name("rusage_launcher.py")
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,9 @@ def warehouse_counts(build_db: Path) -> tuple[dict[str, int], int]:
 def run_pipeline(root: Path, label: str, *args: str) -> RunFigures:
     """`empathy run` with every path under `root`; raise with its output tail when it fails.
 
-    CPU seconds and peak RSS come from `wait4` on the process (dbt's subprocess included):
-    on a shared machine wall time depends on the other work, CPU seconds much less.
+    CPU seconds and peak RSS come from `wait4` on the process (dbt's subprocess included),
+    measured by `rusage_launcher.py` so that the bench's own memory is not counted: on a
+    shared machine wall time depends on the other work, CPU seconds much less.
     """
     env = environment_under(root)
     full_env = {**os.environ, **env}
@@ -82,18 +86,18 @@ def run_pipeline(root: Path, label: str, *args: str) -> RunFigures:
     log = root / f"run_{label.replace(' ', '_')}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    with log.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "orchestration.cli", "run", *args],
-            cwd=PROJECT_ROOT,
-            env=full_env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+    command = [sys.executable, "-m", "orchestration.cli", "run", *args]
+    launched = subprocess.run(
+        [sys.executable, str(LAUNCHER), str(log), *command],
+        cwd=PROJECT_ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     process_seconds = time.perf_counter() - started
-    if process.returncode != 0:
+    usage = json.loads(launched.stdout)
+    if usage["returncode"] != 0:
         tail = log.read_text("utf-8")[-6000:]
         raise RuntimeError(f"{label}: `empathy run` failed:\n{tail}")
     run_seconds, steps = latest_run_timings(Path(env["DAGSTER_HOME"]))
@@ -105,7 +109,7 @@ def run_pipeline(root: Path, label: str, *args: str) -> RunFigures:
         steps,
         rows,
         texts,
-        cpu_seconds=usage.ru_utime + usage.ru_stime,
-        peak_rss_mb=usage.ru_maxrss / 1024,
+        cpu_seconds=usage["cpu_seconds"],
+        peak_rss_mb=usage["peak_rss_kb"] / 1024,
         load_average=load,
     )

@@ -25,14 +25,6 @@ transcripts as (
     where source_entity = 'interactions' and text_field = 'transcript'
 ),
 
-acknowledged as (
-    select t.interaction_id
-    from transcripts as t
-    inner join {{ ref('acknowledgement_phrases') }} as a
-        on t.text like {{ dbt.concat(["'%'", "lower(a.phrase)", "'%'"]) }}
-    group by t.interaction_id
-),
-
 csat as (
     select interaction_id, max(case when is_csat_top2 then 1 else 0 end) as csat_top2
     from {{ ref('int_survey_responses_enriched') }}
@@ -49,6 +41,20 @@ flagged as (
             and (i.previous_resolved_at is null or i.previous_resolved_at > i.opened_at)
             as previous_open
     from inbound as i
+),
+
+acknowledged as (
+    {#- only follow-ups handled by an agent can be acknowledged: the phrase search (a LIKE per
+        phrase and transcript) reads their transcripts only -#}
+    select t.interaction_id
+    from transcripts as t
+    inner join flagged as f
+        on t.interaction_id = f.interaction_id
+        and f.is_follow_up
+        and f.handled_by = 'agent'
+    inner join {{ ref('acknowledgement_phrases') }} as a
+        on t.text like {{ dbt.concat(["'%'", "lower(a.phrase)", "'%'"]) }}
+    group by t.interaction_id
 )
 
 select

@@ -5,8 +5,18 @@
     channel's target, CSAT top-2 share of the answers about these conversations, and net
     sentiment of the customer's own turns; every figure with its n and interval. -#}
 with conversations as (
+    {#- only the columns the grains and measures read: every row is repeated 4 times below -#}
     select
-        conversations.*,
+        conversations.channel,
+        conversations.opened_date,
+        conversations.first_response_minutes,
+        conversations.resolution_minutes,
+        conversations.is_resolved,
+        conversations.has_customer,
+        conversations.is_repeat_contact,
+        conversations.n_csat,
+        conversations.n_csat_top2,
+        conversations.customer_sentiment_label,
         targets.first_response_target_minutes
     from {{ ref('int_service_conversations') }} as conversations
     left join {{ ref('service_response_targets') }} as targets

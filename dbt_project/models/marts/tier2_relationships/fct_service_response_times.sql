@@ -4,8 +4,16 @@
     and the share answered within the channel's target (seeds/service_response_targets.csv).
     Every row is computed from the conversations of its own group. -#}
 with conversations as (
+    {#- only the columns the grains and measures read: every row is repeated 16 times below -#}
     select
-        conversations.*,
+        conversations.handled_by,
+        conversations.opened_date,
+        conversations.channel,
+        conversations.interaction_type,
+        conversations.team,
+        conversations.service_path,
+        conversations.first_response_minutes,
+        conversations.resolution_minutes,
         targets.first_response_target_minutes
     from {{ ref('int_service_conversations') }} as conversations
     left join {{ ref('service_response_targets') }} as targets
