@@ -1,13 +1,35 @@
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='customer_id',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ journey_delete_rebuilt(['churn_observed_before']) }}",
+) }}
+{#- Read only on incremental runs: declared at parse time (not in unit tests, which
+    give no input for them). -#}
+{%- if not execute %}
+-- depends_on: {{ ref('int_journey_changed_customers') }}
+-- depends_on: {{ ref('int_journey_observation_previous') }}
+-- depends_on: {{ ref('int_journey_observation_window') }}
+{%- endif %}
+
 {#- One row per service episode (DECISIONLOG.md "Customer journey"): a customer's inbound
     contacts chained while each comes within var('journey_episode_gap_days') days of the one
     before. Its first and last channel (a switch: started in chat, ended on the phone), bot and
     escalation, how it ended (cancelled when the customer's churn falls inside it or within the
     gap after its last contact; else resolved or unresolved by its last contact), churn within
     var('journey_churn_window_days') days of its end, and the CSAT answers linked to its
-    contacts. -#}
+    contacts.
+    Incremental by customer (issue 11): an episode depends only on its customer's touchpoints
+    and on the churn cut, so a run rebuilds the customers whose touchpoints changed and those
+    with a touchpoint between the previous and the current churn cut; a full refresh gives
+    the same rows. -#}
 {%- set gap_days = var('journey_episode_gap_days') %}
 with touchpoints as (
     select * from {{ ref('fct_journey_touchpoints') }}
+{%- if is_incremental() %}
+    where customer_id in ({{ journey_rebuilt_customers(['churn_observed_before']) }})
+{%- endif %}
 ),
 
 churn as (

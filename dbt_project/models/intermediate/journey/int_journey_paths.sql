@@ -1,13 +1,32 @@
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='customer_id',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ journey_delete_rebuilt([]) }}",
+) }}
+{#- Read only on incremental runs: declared at parse time (not in unit tests, which
+    give no input for them). -#}
+{%- if not execute %}
+-- depends_on: {{ ref('int_journey_changed_customers') }}
+{%- endif %}
+
 {#- One row per customer whose journey reached an outcome, with the path that led there: the
     kinds of the last var('journey_path_length') touchpoints before it, oldest first.
     - churned: the customer's first cancellation (int_journey_churn);
     - retained: a customer with no cancellation who bought again: their latest repeat purchase
       (an order after their first one).
     Customers with neither (one order, or none, and no cancellation) have no outcome yet and
-    are left out. Bounded lags keep the cost linear in touchpoints. -#}
+    are left out. Bounded lags keep the cost linear in touchpoints.
+    Incremental by customer (issue 11): a path depends only on its customer's touchpoints
+    (their churn is their first cancellation touchpoint), so a run rebuilds the customers
+    whose touchpoints changed; a full refresh gives the same rows. -#}
 {%- set length = var('journey_path_length') %}
 with touchpoints as (
     select * from {{ ref('fct_journey_touchpoints') }}
+{%- if is_incremental() %}
+    where customer_id in ({{ journey_rebuilt_customers([]) }})
+{%- endif %}
 ),
 
 churn as (

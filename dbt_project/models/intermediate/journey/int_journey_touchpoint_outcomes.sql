@@ -1,11 +1,34 @@
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='customer_id',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ journey_delete_rebuilt(['repeat_contact_observed_before', 'churn_observed_before']) }}",
+) }}
+{#- Read only on incremental runs: declared at parse time (not in unit tests, which
+    give no input for them). -#}
+{%- if not execute %}
+-- depends_on: {{ ref('int_journey_changed_customers') }}
+-- depends_on: {{ ref('int_journey_observation_previous') }}
+-- depends_on: {{ ref('int_journey_observation_window') }}
+{%- endif %}
+
 {#- What follows each touchpoint: the customer's next inbound contact (its customer sentiment
     and CSAT answer), whether they came back within var('journey_repeat_contact_days') days,
     and whether they churned (int_journey_churn) within var('journey_churn_window_days') days.
     An outcome is null when its window is not fully observed (int_journey_observation_window)
-    and, for churn, when the touchpoint is at or after the customer's churn. -#}
+    and, for churn, when the touchpoint is at or after the customer's churn.
+    Incremental by customer (issue 11): a row depends only on its customer's touchpoints
+    (their churn is their first cancellation touchpoint) and on the observation cuts, so a
+    run rebuilds the customers whose touchpoints changed and those with a touchpoint between
+    the previous and the current cut of either window (journey_rebuilt_customers); a full
+    refresh gives the same rows. -#}
 {%- set repeat_seconds = var('journey_repeat_contact_days') * 86400 %}
 with touchpoints as (
     select * from {{ ref('fct_journey_touchpoints') }}
+{%- if is_incremental() %}
+    where customer_id in ({{ journey_rebuilt_customers(['repeat_contact_observed_before', 'churn_observed_before']) }})
+{%- endif %}
 ),
 
 churn as (

@@ -3,6 +3,7 @@
     incremental_strategy='delete+insert',
     unique_key='customer_id',
     on_schema_change='append_new_columns',
+    pre_hook="{{ journey_delete_rebuilt() }}",
 ) }}
 
 {#- The journey fact: one row per customer touchpoint, numbered in time order, with the gap
@@ -13,47 +14,37 @@
     from a newer export (`_ingest_seq`) or a newer text score than this table holds, and of
     any customer who held one of those touchpoints before (a survey re-linked to another
     customer), and leaves every other journey as it is. Order, gaps and episodes depend only
-    on the customer's own touchpoints, so a full refresh gives the same rows. -#}
+    on the customer's own touchpoints, so a full refresh gives the same rows. The changed
+    customers (int_journey_changed_customers, found in the staging tables) are pushed into
+    every source of the touchpoints, so a daily run costs what its customers cost, and their
+    rows are deleted first, so a customer left with no touchpoint keeps none (issue 11). -#}
 {%- set episode_gap_seconds = var('journey_episode_gap_days') * 86400 %}
-with all_touchpoints as (
-    select * from {{ ref('int_journey_touchpoints') }}
-),
-
+{#- The view int_journey_touchpoints is not evaluated whole on an incremental run: its body
+    (journey_touchpoints()) is read with the changed customers pushed into every source. -#}
+-- depends_on: {{ ref('int_journey_touchpoints') }}
+{#- Read only on incremental runs: declared at parse time (not in unit tests, which
+    give no input for them). -#}
+{%- if not execute %}
+-- depends_on: {{ ref('int_journey_changed_customers') }}
+-- depends_on: {{ ref('int_journey_observation_previous') }}
+-- depends_on: {{ ref('stg_crm__orders') }}
+-- depends_on: {{ ref('stg_crm__interactions') }}
+-- depends_on: {{ ref('stg_surveys__survey_responses') }}
+-- depends_on: {{ ref('stg_reviews__reviews') }}
+-- depends_on: {{ ref('stg_reviews__social_mentions') }}
+-- depends_on: {{ ref('stg_surveys__exit_surveys') }}
+-- depends_on: {{ ref('stg_crm__cancellations') }}
+-- depends_on: {{ ref('stg_enrichment__text_occurrences') }}
+-- depends_on: {{ ref('stg_enrichment__text_scores') }}
+{%- endif %}
+with
 {% if is_incremental() %}
-watermark as (
-    select
-        coalesce(max(source_ingest_seq), -1) as max_ingest_seq,
-        max(text_scored_at) as max_text_scored_at
-    from {{ this }}
-),
-
-new_rows as (
-    select all_touchpoints.touchpoint_id, all_touchpoints.customer_id
-    from all_touchpoints
-    cross join watermark
-    where all_touchpoints.source_ingest_seq > watermark.max_ingest_seq
-        or all_touchpoints.text_scored_at > watermark.max_text_scored_at
-        or (all_touchpoints.text_scored_at is not null and watermark.max_text_scored_at is null)
-),
-
-changed_customers as (
-    select customer_id from new_rows
-    union
-    select previous.customer_id
-    from {{ this }} as previous
-    inner join new_rows
-        on previous.touchpoint_id = new_rows.touchpoint_id
-),
-
 touchpoints as (
-    select all_touchpoints.*
-    from all_touchpoints
-    inner join changed_customers
-        on all_touchpoints.customer_id = changed_customers.customer_id
+    {{ journey_touchpoints(customers=ref('int_journey_changed_customers')) | indent(4) }}
 ),
 {% else %}
 touchpoints as (
-    select * from all_touchpoints
+    select * from {{ ref('int_journey_touchpoints') }}
 ),
 {% endif %}
 
