@@ -132,9 +132,12 @@ votes as (
             when conversation_signals.net_empathy_cues < 0 then -1
             when conversation_signals.net_empathy_cues is not null then 0
         end as cues_vote,
+        {#- A mean of doubles differs in its last bits with the order of the rows summed (the
+            tables' row order differs between an incremental build and a full refresh): rounded
+            to 9 decimals, a mean of exactly 0.10 is never above 0.10. #}
         case
-            when conversation_signals.customer_sentiment_mean > 0.10 then 1
-            when conversation_signals.customer_sentiment_mean < -0.05 then -1
+            when round(conversation_signals.customer_sentiment_mean, 9) > 0.10 then 1
+            when round(conversation_signals.customer_sentiment_mean, 9) < -0.05 then -1
             when conversation_signals.customer_sentiment_mean is not null then 0
         end as sentiment_vote,
         case

@@ -1,6 +1,17 @@
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='interaction_id',
+) }}
+
 {#- Service interactions with the team of their agent, the location of their customer and
     their service path: bot_only, bot_escalated (a bot answered first and handed over to a
-    person), human_only, or proactive (the business reached out). -#}
+    person), human_only, or proactive (the business reached out).
+
+    Incremental by interaction: a row depends only on its interaction, its customer and the
+    team of its agent id, so a run rebuilds only the interactions with an interaction or
+    customer row newer than this table holds (`_input_seq`, see held_input_seq()) and those
+    of the agents whose team changed (agents_with_changed_team()). -#}
 with interactions as (
     select * from {{ ref('stg_crm__interactions') }}
 ),
@@ -11,33 +22,45 @@ agents as (
 
 customers as (
     select * from {{ ref('stg_crm__customers') }}
+),
+
+selected as (
+    select * from interactions
+{%- if is_incremental() %}
+    where _ingest_seq > {{ held_input_seq() }}
+        or customer_id in (
+            select customer_id from customers where _ingest_seq > {{ held_input_seq() }}
+        )
+        or agent_id in ({{ agents_with_changed_team() }})
+{%- endif %}
 )
 
 select
-    interactions.interaction_id,
-    interactions.customer_id,
-    interactions.channel,
-    interactions.interaction_type,
-    interactions.direction,
-    interactions.handled_by,
-    interactions.agent_id,
+    selected.interaction_id,
+    selected.customer_id,
+    selected.channel,
+    selected.interaction_type,
+    selected.direction,
+    selected.handled_by,
+    selected.agent_id,
     agents.team,
     customers.location,
-    interactions.escalated_to_human,
+    selected.escalated_to_human,
     case
-        when interactions.direction = 'proactive' then 'proactive'
-        when interactions.handled_by = 'bot' and coalesce(interactions.escalated_to_human, false)
+        when selected.direction = 'proactive' then 'proactive'
+        when selected.handled_by = 'bot' and coalesce(selected.escalated_to_human, false)
             then 'bot_escalated'
-        when interactions.handled_by = 'bot' then 'bot_only'
+        when selected.handled_by = 'bot' then 'bot_only'
         else 'human_only'
     end as service_path,
-    interactions.opened_at,
-    cast(interactions.opened_at as date) as opened_date,
-    interactions.first_response_at,
-    interactions.resolved_at,
-    interactions.resolved_at is not null as is_resolved
-from interactions
+    selected.opened_at,
+    cast(selected.opened_at as date) as opened_date,
+    selected.first_response_at,
+    selected.resolved_at,
+    selected.resolved_at is not null as is_resolved,
+    greatest(selected._ingest_seq, coalesce(customers._ingest_seq, -1)) as _input_seq
+from selected
 left join agents
-    on interactions.agent_id = agents.agent_id
+    on selected.agent_id = agents.agent_id
 left join customers
-    on interactions.customer_id = customers.customer_id
+    on selected.customer_id = customers.customer_id

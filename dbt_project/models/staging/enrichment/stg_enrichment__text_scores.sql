@@ -1,6 +1,23 @@
-{#- One row per text: the most recent scoring of it, whatever lexicon version produced it. -#}
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='text_hash',
+) }}
+
+{#- One row per text: the most recent scoring of it, whatever lexicon version produced it.
+
+    A table (its tests and readers do not re-rank every scoring), incremental by text: a run
+    reads only the scorings newer than the newest this table holds (`scored_at`); a newer
+    scoring outranks every one held, so `delete+insert` on text_hash gives the rows a full
+    rebuild gives. -#}
 with source as (
     select * from {{ source('enrichment', 'text_scores') }}
+{%- if is_incremental() %}
+    where scored_at > (
+        select coalesce(max(scored_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+        from {{ this }}
+    )
+{%- endif %}
 ),
 
 latest as (
