@@ -29,15 +29,10 @@ max(case when {{ rank_column }} = {% if side == 'low' -%}
 {#- Median (with its 95% interval) and 90th percentile of `value_column` per group of
     `group_columns` of `relation`, rows with a null value left out: a select statement with
     the group columns, median_value, median_value_ci_low, median_value_ci_high, p90_value.
-    Dispatched: DuckDB reads the order statistics from one sorted list per group
-    (macros/duckdb_only/sorted_quantile_summary.sql, the same arithmetic, so the same values);
-    every other engine (Spark included) runs this portable version, which ranks the rows with
-    window functions. -#}
+    Window functions rank the rows, so DuckDB can spill the sort to disk under its memory
+    limit (a sorted `list()` per group was faster and could not: DECISIONLOG.md, "Faster
+    service aggregates"). -#}
 {% macro quantile_summary(relation, group_columns, value_column) -%}
-{{ return(adapter.dispatch('quantile_summary')(relation, group_columns, value_column)) }}
-{%- endmacro %}
-
-{% macro default__quantile_summary(relation, group_columns, value_column) -%}
 {%- set groups = group_columns | join(', ') -%}
 select
     {{ groups }},
