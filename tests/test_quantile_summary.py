@@ -80,9 +80,9 @@ def test_it_equals_numpy_percentiles_and_the_order_statistic_interval(results) -
 
 
 def test_it_runs_under_a_memory_limit_smaller_than_its_input(tmp_path) -> None:
-    """6M values (48 MB of doubles, more with the sort's keys) in two groups under a 100 MB limit: the window sort
-    spills to disk beside the database; an aggregate holding each group's values in memory
-    (a sorted list) fails here."""
+    """6M values (48 MB of doubles, more with the sort's keys) in two groups under a 100 MB
+    limit: the window sort spills to disk beside the database; an aggregate holding each
+    group's values in memory (a sorted list) fails here."""
     con = duckdb.connect(str(tmp_path / "spill.duckdb"))
     con.execute(
         "create table v as select 'g' || (i % 2) as g, random() as x from range(6000000) t(i)"
