@@ -236,10 +236,13 @@ def markdown(figures: dict) -> str:
         "",
         "A daily run after the full run of each size: about one day of a business of that size "
         "(`empathy_devtools/bench/daily_exports.py`: customers / 450 other customers' month). "
-        "The incremental dbt models (staging of the large entities, transcript turns, the "
-        "journey fact) take only the newer exports' rows; the text bookkeeping reads only new "
-        "files; the Python models score with the stored model until a retraining is due. The "
-        'aggregate marts are rebuilt every run (DECISIONLOG.md, "Incremental dbt models").',
+        "The incremental dbt models (staging of the large entities, text occurrences and "
+        "scores, the enriched texts, interactions, survey answers and transcript turns, the "
+        "journey fact and its outcomes, episodes and paths) rebuild only the rows with newer "
+        "inputs; the text bookkeeping reads only new files; the Python models score with the "
+        "stored model until a retraining is due. The aggregates over all history (quantiles, "
+        "shares and per-customer features as of the newest data) are rebuilt every run "
+        '(DECISIONLOG.md, "Incremental dbt models").',
         "",
         daily_table(figures),
         "",
