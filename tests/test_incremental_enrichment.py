@@ -18,14 +18,13 @@ from pathlib import Path
 
 import duckdb
 from dbt_kit import run_dbt
+from incremental_kit import ingest_and_score, table_rows
 
 from empathy_devtools.bench.daily_exports import add_daily_exports
 from empathy_devtools.demo.generator import DemoSize, generate
 from orchestration import incremental_basis
-from orchestration.ingest import ingest_source, load_contract
 from orchestration.ingest.housekeeping import forget_file
 from orchestration.settings import Settings
-from orchestration.text.enrichment import run_enrichment
 
 MODELS = {
     "staging.stg_enrichment__text_occurrences": "source_entity, source_id, text_field",
@@ -37,21 +36,6 @@ MODELS = {
 }
 SELECT = ["--select", "+int_texts_scored", "+int_conversation_turns"]
 REVIEWS_UPDATE = "reviews/review_aggregator_export_update.csv"
-
-
-def _ingest(settings: Settings) -> None:
-    with duckdb.connect(str(settings.build_db)) as con:
-        for source in load_contract().sources:
-            ingest_source(con, settings, source)
-        run_enrichment(con)
-
-
-def _rows(build_db: Path) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(build_db), read_only=True) as con:
-        return {
-            table: con.execute(f"SELECT * FROM {table} ORDER BY {key}").fetchall()
-            for table, key in MODELS.items()
-        }
 
 
 def _rewrite_csv(path: Path, target: Path, changes: list[dict[str, str]]) -> list[dict]:
@@ -172,20 +156,20 @@ def test_an_incremental_enrichment_build_after_newer_exports_equals_a_full_refre
     landing = settings.landing_dir
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     generate(landing, DemoSize(customers=150, agents=6), seed=5)
-    _ingest(settings)
+    ingest_and_score(settings)
     run_dbt(settings.build_db, "seed")
     run_dbt(settings.build_db, "run", *SELECT)
 
     # A day of new exports (some re-export existing ids), then the re-exports that change rows.
     add_daily_exports(landing, DemoSize(customers=20, agents=3, months=1))
-    _ingest(settings)
+    ingest_and_score(settings)
     blanked = _newer_exports(landing)
-    _ingest(settings)
+    ingest_and_score(settings)
     rescored = _score_again(settings.build_db)
     _mark_every_row(settings.build_db)
     run_dbt(settings.build_db, "run", *SELECT)
     kept = _unmark_kept_rows(settings.build_db)
-    incremental = _rows(settings.build_db)
+    incremental = table_rows(settings.build_db, MODELS)
 
     # Only rows with newer inputs were rebuilt: the others kept their marks (then undone).
     for table, (kept_rows, total) in kept.items():
@@ -200,7 +184,7 @@ def test_an_incremental_enrichment_build_after_newer_exports_equals_a_full_refre
     assert "Team Moved" in {row[7] for row in incremental["intermediate.int_interactions_enriched"]}
 
     run_dbt(settings.build_db, "run", *SELECT, "--full-refresh")
-    full = _rows(settings.build_db)
+    full = table_rows(settings.build_db, MODELS)
     for table in MODELS:
         assert incremental[table] == full[table], table
 

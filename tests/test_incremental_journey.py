@@ -17,12 +17,11 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_kit import run_dbt
+from incremental_kit import ingest_and_score, table_rows
 
 from empathy_devtools.bench.daily_exports import add_daily_exports
 from empathy_devtools.demo.generator import DemoSize, generate
-from orchestration.ingest import ingest_source, load_contract
 from orchestration.settings import Settings
-from orchestration.text.enrichment import run_enrichment
 
 pytestmark = pytest.mark.slow
 
@@ -41,13 +40,6 @@ MODELS = {
 SELECT = ["--select", "@fct_journey_touchpoints"]
 
 
-def _ingest(settings: Settings) -> None:
-    with duckdb.connect(str(settings.build_db)) as con:
-        for source in load_contract().sources:
-            ingest_source(con, settings, source)
-        run_enrichment(con)
-
-
 def _later_orders(landing: Path) -> None:
     """A newer export of three orders of known customers, weeks after the history ends."""
     path = landing / "crm" / "orders.csv"
@@ -62,22 +54,6 @@ def _later_orders(landing: Path) -> None:
         writer = csv.DictWriter(handle, fields)
         writer.writeheader()
         writer.writerows(rows)
-
-
-def _rounded(row: tuple) -> tuple:
-    """Doubles to 10 significant digits: sums in another row order differ in the last bits."""
-    return tuple(float(f"{v:.10g}") if isinstance(v, float) else v for v in row)
-
-
-def _rows(build_db: Path) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(build_db), read_only=True) as con:
-        return {
-            table: [
-                _rounded(row)
-                for row in con.execute(f"SELECT * FROM {table} ORDER BY {key}").fetchall()
-            ]
-            for table, key in MODELS.items()
-        }
 
 
 def _rebuilt(build_db: Path) -> int:
@@ -105,7 +81,7 @@ def test_daily_incremental_journey_builds_equal_a_full_refresh(
     settings = isolated_settings
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     generate(settings.landing_dir, DemoSize(customers=150, agents=6), seed=5)
-    _ingest(settings)
+    ingest_and_score(settings)
     run_dbt(settings.build_db, "seed")
     run_dbt(settings.build_db, "run", *SELECT)
     with duckdb.connect(str(settings.build_db)) as con:
@@ -123,18 +99,18 @@ def test_daily_incremental_journey_builds_equal_a_full_refresh(
         )
         if day == "day2":
             _later_orders(settings.landing_dir)
-        _ingest(settings)
+        ingest_and_score(settings)
         run_dbt(settings.build_db, "run", *SELECT)
         # Incremental: only some customers were rebuilt.
         assert 0 < _rebuilt(settings.build_db) < 150
-    incremental = _rows(settings.build_db)
+    incremental = table_rows(settings.build_db, MODELS, rounded=True)
     # The days moved touchpoints between customers and moved the observation cut.
     assert _moved_orders(settings.build_db) > 0
     (cut_after,) = incremental["intermediate.int_journey_observation_window"][0][2:3]
     assert cut_after > cut_before
 
     run_dbt(settings.build_db, "run", *SELECT, "--full-refresh")
-    full = _rows(settings.build_db)
+    full = table_rows(settings.build_db, MODELS, rounded=True)
     for table in MODELS:
         assert len(incremental[table]) == len(full[table]), table
         mismatched = [

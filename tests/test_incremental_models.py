@@ -16,12 +16,11 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_kit import run_dbt
+from incremental_kit import ingest_and_score, table_rows
 
 from empathy_devtools.demo.generator import DemoSize, generate
 from orchestration import incremental_basis
-from orchestration.ingest import ingest_source, load_contract
 from orchestration.settings import Settings
-from orchestration.text.enrichment import run_enrichment
 
 MODELS = {
     "staging.stg_crm__customers": "customer_id",
@@ -34,21 +33,6 @@ MODELS = {
 # The models and everything upstream of them (the transcripts come from int_texts_scored).
 SELECT = ["--select", *(f"+{name.split('.')[1]}" for name in MODELS)]
 CHANGED = 5
-
-
-def _ingest(settings: Settings) -> None:
-    with duckdb.connect(str(settings.build_db)) as con:
-        for source in load_contract().sources:
-            ingest_source(con, settings, source)
-        run_enrichment(con)
-
-
-def _rows(build_db: Path) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(build_db), read_only=True) as con:
-        return {
-            table: con.execute(f"SELECT * FROM {table} ORDER BY {key}").fetchall()
-            for table, key in MODELS.items()
-        }
 
 
 def _rewrite_csv(path: Path, target: Path, delimiter: str, change: dict[str, str]) -> None:
@@ -99,16 +83,16 @@ def test_an_incremental_build_after_newer_exports_equals_a_full_refresh(
     settings = isolated_settings
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     generate(settings.landing_dir, DemoSize(customers=150, agents=6), seed=5)
-    _ingest(settings)
+    ingest_and_score(settings)
     run_dbt(settings.build_db, "seed")
     run_dbt(settings.build_db, "run", *SELECT)
-    before = _rows(settings.build_db)
+    before = table_rows(settings.build_db, MODELS)
 
     _newer_exports(settings.landing_dir)
-    _ingest(settings)
+    ingest_and_score(settings)
     marked = _mark_untouched_order(settings.build_db)
     run_dbt(settings.build_db, "run", *SELECT)
-    incremental = _rows(settings.build_db)
+    incremental = table_rows(settings.build_db, MODELS)
 
     # Only newer exports were read: the marked order kept its marker; then it is undone.
     orders = dict((row[0], row) for row in incremental["staging.stg_crm__orders"])
@@ -125,7 +109,7 @@ def test_an_incremental_build_after_newer_exports_equals_a_full_refresh(
     assert {f"Parcel {n} lost again." for n in range(CHANGED)} <= new_turns
 
     run_dbt(settings.build_db, "run", *SELECT, "--full-refresh")
-    full = _rows(settings.build_db)
+    full = table_rows(settings.build_db, MODELS)
     for table in MODELS:
         assert incremental[table] == full[table], table
 

@@ -14,11 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_kit import run_dbt
+from incremental_kit import ingest_and_score
 
 from empathy_devtools.demo.generator import DemoSize, generate
-from orchestration.ingest import ingest_source, load_contract
 from orchestration.settings import Settings
-from orchestration.text.enrichment import run_enrichment
 
 pytestmark = pytest.mark.slow
 
@@ -28,13 +27,6 @@ FACT = "marts.fct_journey_touchpoints"
 
 def _dbt(root: Path, *args: str) -> None:
     run_dbt(root / "build.duckdb", "run", *args)
-
-
-def _ingest(settings: Settings) -> None:
-    with duckdb.connect(str(settings.build_db)) as con:
-        for source in load_contract().sources:
-            ingest_source(con, settings, source)
-        run_enrichment(con)
 
 
 def _fact(build_db: Path) -> list[tuple]:
@@ -102,7 +94,7 @@ def test_an_incremental_run_equals_a_full_refresh(
         monkeypatch.setenv(name, str(value))
     settings = Settings.from_env()
     generate(settings.landing_dir, DemoSize(customers=150, agents=6), seed=3)
-    _ingest(settings)
+    ingest_and_score(settings)
     _dbt(root, "--select", "+fct_journey_touchpoints")
     before = _fact(settings.build_db)
 
@@ -115,7 +107,7 @@ def test_an_incremental_run_equals_a_full_refresh(
         ).fetchone()
     late = first + (second - first) / 2
     _add_late_orders(settings.landing_dir, customer, late.strftime("%m/%d/%Y %I:%M %p"))
-    _ingest(settings)
+    ingest_and_score(settings)
 
     untouched = _mark_untouched_journey(settings.build_db, customer)
     # The fact and what it reads (the orders' staging is incremental too: it takes the new file).
