@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
+from dbt_kit import run_dbt
 
+from empathy_devtools.demo.generator import DemoSize, generate
 from orchestration.ingest import ingest_source, load_contract
 from orchestration.settings import Settings
 from orchestration.text.enrichment import run_enrichment
@@ -19,6 +21,15 @@ def ingest_and_score(settings: Settings) -> None:
         for source in load_contract().sources:
             ingest_source(con, settings, source)
         run_enrichment(con)
+
+
+def build_small_demo(settings: Settings, *select: str) -> None:
+    """A 150-customer demo (seed 5) loaded, scored, seeded and built with `dbt run <select>`."""
+    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
+    generate(settings.landing_dir, DemoSize(customers=150, agents=6), seed=5)
+    ingest_and_score(settings)
+    run_dbt(settings.build_db, "seed")
+    run_dbt(settings.build_db, "run", *select)
 
 
 def _rounded(row: tuple) -> tuple:

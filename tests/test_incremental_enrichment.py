@@ -18,10 +18,10 @@ from pathlib import Path
 
 import duckdb
 from dbt_kit import run_dbt
-from incremental_kit import ingest_and_score, table_rows
+from incremental_kit import build_small_demo, ingest_and_score, table_rows
 
 from empathy_devtools.bench.daily_exports import add_daily_exports
-from empathy_devtools.demo.generator import DemoSize, generate
+from empathy_devtools.demo.generator import DemoSize
 from orchestration import incremental_basis
 from orchestration.ingest.housekeeping import forget_file
 from orchestration.settings import Settings
@@ -154,11 +154,7 @@ def test_an_incremental_enrichment_build_after_newer_exports_equals_a_full_refre
 ) -> None:
     settings = isolated_settings
     landing = settings.landing_dir
-    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    generate(landing, DemoSize(customers=150, agents=6), seed=5)
-    ingest_and_score(settings)
-    run_dbt(settings.build_db, "seed")
-    run_dbt(settings.build_db, "run", *SELECT)
+    build_small_demo(settings, *SELECT)
 
     # A day of new exports (some re-export existing ids), then the re-exports that change rows.
     add_daily_exports(landing, DemoSize(customers=20, agents=3, months=1))

@@ -17,10 +17,10 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_kit import run_dbt
-from incremental_kit import ingest_and_score, table_rows
+from incremental_kit import build_small_demo, ingest_and_score, table_rows
 
 from empathy_devtools.bench.daily_exports import add_daily_exports
-from empathy_devtools.demo.generator import DemoSize, generate
+from empathy_devtools.demo.generator import DemoSize
 from orchestration.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -79,11 +79,7 @@ def test_daily_incremental_journey_builds_equal_a_full_refresh(
     isolated_settings: Settings,
 ) -> None:
     settings = isolated_settings
-    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    generate(settings.landing_dir, DemoSize(customers=150, agents=6), seed=5)
-    ingest_and_score(settings)
-    run_dbt(settings.build_db, "seed")
-    run_dbt(settings.build_db, "run", *SELECT)
+    build_small_demo(settings, *SELECT)
     with duckdb.connect(str(settings.build_db)) as con:
         con.execute(
             "CREATE TABLE first_build AS"

@@ -16,9 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_kit import run_dbt
-from incremental_kit import ingest_and_score, table_rows
+from incremental_kit import build_small_demo, ingest_and_score, table_rows
 
-from empathy_devtools.demo.generator import DemoSize, generate
 from orchestration import incremental_basis
 from orchestration.settings import Settings
 
@@ -81,11 +80,7 @@ def test_an_incremental_build_after_newer_exports_equals_a_full_refresh(
     isolated_settings: Settings,
 ) -> None:
     settings = isolated_settings
-    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    generate(settings.landing_dir, DemoSize(customers=150, agents=6), seed=5)
-    ingest_and_score(settings)
-    run_dbt(settings.build_db, "seed")
-    run_dbt(settings.build_db, "run", *SELECT)
+    build_small_demo(settings, *SELECT)
     before = table_rows(settings.build_db, MODELS)
 
     _newer_exports(settings.landing_dir)
