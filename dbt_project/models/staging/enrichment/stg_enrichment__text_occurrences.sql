@@ -2,9 +2,7 @@
     materialized=incremental_or_table(),
     incremental_strategy='delete+insert',
     unique_key=['source_entity', 'source_id'],
-    post_hook=[
-        "{% if is_incremental() %}delete from {{ this }} where text_field is null{% endif %}"
-    ],
+    post_hook=["{{ delete_placeholder_rows('text_field') }}"],
 ) }}
 
 {#- One row per text field of a source row. The enrichment keeps an occurrence per raw row,
