@@ -3,11 +3,11 @@
     the start) at every grain: the path's share of the grain's conversations, resolution rate,
     median resolution minutes, CSAT top-2 share of the answers about them, and net sentiment
     of the customer's own turns; counts, n and 95% intervals. -#}
-with conversations as (
+with conversations as {{ inline_cte() }} (
     select * from {{ ref('int_service_conversations') }}
 ),
 
-by_grain as (
+by_grain as {{ inline_cte() }} (
     {{ explode_to_grains('conversations', {
         'overall': none,
         'month': 'opened_date',

@@ -4,7 +4,7 @@
     contacted again within var('repeat_contact_days') days), share answered within the
     channel's target, CSAT top-2 share of the answers about these conversations, and net
     sentiment of the customer's own turns; every figure with its n and interval. -#}
-with conversations as (
+with conversations as {{ inline_cte() }} (
     {#- only the columns the grains and measures read: every row is repeated 4 times below -#}
     select
         conversations.channel,
@@ -23,13 +23,13 @@ with conversations as (
         on conversations.channel = targets.channel
 ),
 
-by_channel as (
+by_channel as {{ inline_cte() }} (
     select 'all' as channel_group, * from conversations
     union all
     select coalesce(channel, 'unknown'), * from conversations
 ),
 
-by_grain as (
+by_grain as {{ inline_cte() }} (
     {{ explode_to_grains('by_channel', {'overall': none, 'month': 'opened_date'}) }}
 ),
 

@@ -3,7 +3,7 @@
     medians with their distribution-free 95% interval and the 90th percentile, in minutes,
     and the share answered within the channel's target (seeds/service_response_targets.csv).
     Every row is computed from the conversations of its own group. -#}
-with conversations as (
+with conversations as {{ inline_cte() }} (
     {#- only the columns the grains and measures read: every row is repeated 16 times below -#}
     select
         conversations.handled_by,
@@ -20,13 +20,13 @@ with conversations as (
         on conversations.channel = targets.channel
 ),
 
-by_responder as (
+by_responder as {{ inline_cte() }} (
     select 'any' as first_responder, * from conversations
     union all
     select case when handled_by = 'bot' then 'bot' else 'agent' end, * from conversations
 ),
 
-by_grain as (
+by_grain as {{ inline_cte() }} (
     {{ explode_to_grains('by_responder', {
         'overall': none,
         'month': 'opened_date',
