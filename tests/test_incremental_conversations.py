@@ -38,6 +38,8 @@ def _tickets(landing: Path) -> tuple[list[dict], set[str]]:
     tickets: dict[str, dict] = {}
     day = set()
     for name in ("helpdesk_tickets.jsonl", "helpdesk_tickets_daily.jsonl"):
+        if not (landing / "crm" / name).exists():
+            continue
         for line in (landing / "crm" / name).read_text("utf-8").splitlines():
             ticket = json.loads(line)
             tickets[ticket["ticket_id"]] = ticket
@@ -68,12 +70,46 @@ def _contacts_alone_for_a_week(tickets: list[dict], day: set[str]) -> list[dict]
     return alone
 
 
-def _newer_exports(landing: Path, build_db: Path) -> dict[str, str]:
+def _repeated_once(tickets: list[dict], day: set[str]) -> tuple[dict, dict]:
+    """A ticket and its customer's earlier ticket, a repeat contact only because of it."""
+    by_customer: dict[str, list[dict]] = {}
+    for ticket in tickets:
+        if ticket["direction"] == "inbound" and ticket["requester_id"]:
+            by_customer.setdefault(ticket["requester_id"], []).append(ticket)
+    for own in by_customer.values():
+        for earlier in own:
+            later = [
+                t for t in own if t is not earlier and t["created_at"] >= earlier["created_at"]
+            ]
+            near = [t for t in later if t["created_at"] <= _at(earlier, 9)]
+            pair = {earlier["ticket_id"], *(t["ticket_id"] for t in near)}
+            if len(near) == 1 and near[0]["created_at"] <= _at(earlier, 5) and not pair & day:
+                return near[0], earlier
+    raise AssertionError("no repeat contact to move")
+
+
+def _blank_a_customer(landing: Path) -> dict:
+    """The latest agent contact without repeats re-exported without its customer."""
+    tickets, day = _tickets(landing)
+    alone = [t for t in _contacts_alone_for_a_week(tickets, day) if t["assignee"]]
+    blanked = max(alone, key=lambda t: t["created_at"]) | {"requester_id": ""}
+    (landing / "crm" / "helpdesk_tickets_blank.jsonl").write_text(json.dumps(blanked) + "\n")
+    return blanked
+
+
+def _newer_exports(landing: Path, build_db: Path, blanked_first: dict) -> dict[str, str]:
     """Re-exports and late answers changing conversations; returns the ids they concern."""
     tickets, day = _tickets(landing)
-    alone = _contacts_alone_for_a_week(tickets, day)
-    earlier, moved, proactive, blanked = alone[0], alone[1], alone[2], alone[3]
-    changed = {t["ticket_id"] for t in alone[:4]} | day
+    day = day | {blanked_first["ticket_id"]}
+    moved, left_alone = _repeated_once(tickets, day)
+    customers_left = {moved["requester_id"]}
+    alone = [
+        t
+        for t in _contacts_alone_for_a_week(tickets, day)
+        if t["requester_id"] not in customers_left and t["created_at"] < blanked_first["created_at"]
+    ]
+    earlier, proactive, blanked = alone[0], alone[1], alone[2]
+    changed = {t["ticket_id"] for t in [*alone[:3], moved, left_alone]} | day
     new_contact = earlier | {
         "ticket_id": "T-990001",
         "created_at": _at(earlier, 1),
@@ -110,12 +146,12 @@ def _newer_exports(landing: Path, build_db: Path) -> dict[str, str]:
     csat_ticket_ids = {r["Ticket Ref"] for r in responses.values() if r["Survey"] == "CSAT"}
     inbound = [t for t in tickets if t["direction"] == "inbound" and t["ticket_id"] not in changed]
     late_for, moved_to = [t for t in inbound if t["ticket_id"] not in csat_ticket_ids][:2]
+    # an answer about a bot conversation (no agent whose team the day's exports may change)
+    bot_contacts = {t["ticket_id"] for t in inbound if not t["assignee"]}
     moved_answer = next(
         r
         for r in responses.values()
-        if r["Survey"] == "CSAT"
-        and not r["daily"]
-        and r["Ticket Ref"] in {t["ticket_id"] for t in inbound}
+        if r["Survey"] == "CSAT" and not r["daily"] and r["Ticket Ref"] in bot_contacts
     )
     del moved_answer["daily"]
     late = moved_answer | {
@@ -144,6 +180,7 @@ def _newer_exports(landing: Path, build_db: Path) -> dict[str, str]:
     return {
         "earlier": earlier["ticket_id"],
         "moved": moved["ticket_id"],
+        "left_alone": left_alone["ticket_id"],
         "proactive": proactive["ticket_id"],
         "blanked": blanked["ticket_id"],
         "late_csat": late_for["ticket_id"],
@@ -238,20 +275,30 @@ def test_an_incremental_conversation_build_equals_a_full_refresh(
     conversations = "intermediate.int_service_conversations"
     follow_ups = "intermediate.int_follow_up_contacts"
 
+    # Day one: a day of new exports (re-using history's ticket ids) and a contact that loses
+    # its customer (contacts without a customer are one partition of the previous-contact
+    # window); an incremental build.
     add_daily_exports(landing, DemoSize(customers=20, agents=3, months=1))
+    blanked_first = _blank_a_customer(landing)
     ingest_and_score(settings)
-    ids = _newer_exports(landing, build_db)
+    run_dbt(build_db, "run", *SELECT)
+
+    # Day two: the changes this test is about.
+    ids = _newer_exports(landing, build_db, blanked_first)
     ingest_and_score(settings)
     _score_again(build_db, ids["rescored_hash"])
     touched = {v for k, v in ids.items() if k != "rescored_hash"}
     before = _rows(build_db, conversations, touched)
     assert not before[ids["earlier"]]["is_repeat_contact"]
+    assert before[ids["left_alone"]]["is_repeat_contact"]
 
     _mark_every_row(build_db)
     run_dbt(build_db, "run", *SELECT)
     kept = _kept_and_unmark(build_db)
     after = _rows(build_db, conversations, touched | {"T-990001"})
-    after_follow_ups = _rows(build_db, follow_ups, touched | {"T-990001"})
+    after_follow_ups = _rows(
+        build_db, follow_ups, touched | {"T-990001", blanked_first["ticket_id"]}
+    )
 
     # Few rows were rebuilt; every conversation a change concerns was.
     with duckdb.connect(str(build_db), read_only=True) as con:
@@ -259,18 +306,23 @@ def test_an_incremental_conversation_build_equals_a_full_refresh(
             (total,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
             assert 0.4 * total < len(kept[table]) < total, (table, len(kept[table]), total)
     assert not touched & kept[conversations]
-    assert not touched & kept[follow_ups]
+    # the follow-ups also rebuild every contact without a customer (one window partition)
+    assert not (touched | {blanked_first["ticket_id"]}) & kept[follow_ups]
 
     # The newer inputs won.
     assert after[ids["earlier"]]["is_repeat_contact"]  # the new contact a day later
     assert "T-990001" in after
     assert ids["proactive"] not in after and ids["proactive"] not in after_follow_ups
     assert after[ids["blanked"]]["customer_id"] is None
+    # the contact without a customer since day one follows the one blanked today
+    previous = after_follow_ups[blanked_first["ticket_id"]]["previous_opened_at"]
+    assert previous == after[ids["blanked"]]["opened_at"]
     assert after[ids["late_csat"]]["n_csat"] == before[ids["late_csat"]]["n_csat"] + 1
     assert after[ids["answer_left"]]["n_csat"] == before[ids["answer_left"]]["n_csat"] - 1
     assert after[ids["answer_joined"]]["n_csat"] == before[ids["answer_joined"]]["n_csat"] + 1
     assert after[ids["rescored"]]["customer_sentiment_score"] == -0.75
     assert after[ids["moved"]]["customer_id"] != before[ids["moved"]]["customer_id"]
+    assert not after[ids["left_alone"]]["is_repeat_contact"]  # its later contact moved away
 
     _copy(build_db, "incremental_copy")
     run_dbt(build_db, "run", *SELECT, "--full-refresh")
