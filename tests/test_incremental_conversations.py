@@ -3,12 +3,13 @@ conversations whose inputs changed (and every contact of a customer whose contac
 and gives exactly the rows a full refresh gives.
 
 A small demo (150 customers); day one: a day of new exports and a contact re-exported without
-its customer, built incrementally; day two: newer exports that matter to these two models, every
-row marked before the build to see which were rebuilt: a new contact of an existing customer a day after one of its contacts (the earlier
-contact becomes a repeat contact; the next one's previous contact changes), a late CSAT answer
-for an old conversation, a CSAT answer re-exported under another conversation, a contact
-re-exported under another customer at another time, one re-exported as proactive (it leaves
-both models), one re-exported without its customer, and a transcript scored again.
+its customer, built incrementally; day two: newer exports that matter to these two models,
+every row marked before the build to see which were rebuilt: a new contact of an existing
+customer a day after one of its contacts (the earlier contact becomes a repeat contact; the
+next one's previous contact changes), a late CSAT answer for an old conversation, a CSAT answer
+re-exported under another conversation, a contact re-exported under another customer at
+another time, one re-exported as proactive (it leaves both models), one re-exported without
+its customer, and a transcript scored again.
 """
 
 from __future__ import annotations
