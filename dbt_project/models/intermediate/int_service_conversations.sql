@@ -1,14 +1,47 @@
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='interaction_id',
+    post_hook=["{{ delete_placeholder_rows('service_path') }}"],
+) }}
+
 {#- One row per inbound service conversation: its service path, response and resolution
     times, whether the customer came back within var('repeat_contact_days'), the scores of
     its transcript (whole, and the customer's turns only), its CSAT answers, and what its
     turns show (int_conversation_turns): the customer's first and last turn sentiment,
     asking for a person, bot failures, rephrasing, and the empathy cues of the bot's turns.
-    Definitions in DECISIONLOG.md ("Service delivery"). -#}
+    Definitions in DECISIONLOG.md ("Service delivery").
+
+    Incremental by interaction: a run rebuilds the conversations conversations_to_rebuild()
+    names (a newer interaction row, transcript scoring, turn or CSAT answer, an agent whose team
+    changed, and every contact of a customer a newer interaction row names, before or now: the
+    repeat-contact flag looks at the customer's other contacts), with delete+insert on
+    interaction_id; one that is no longer inbound gets a placeholder row (no service path),
+    deleted by the post-hook. -#}
+{#- Read only on incremental runs: declared at parse time. -#}
+{%- if not execute %}
+-- depends_on: {{ ref('int_agents') }}
+-- depends_on: {{ source('raw', 'survey_responses') }}
+{%- endif %}
 {%- set positive_above = var('sentiment_positive_above') %}
 {%- set negative_below = var('sentiment_negative_below') %}
-with interactions as (
+with
+{%- if is_incremental() %}
+rebuilt as (
+    {{ conversations_to_rebuild(with_team=true) }}
+),
+{%- endif %}
+
+inbound as (
     select * from {{ ref('int_interactions_enriched') }}
     where direction = 'inbound'
+),
+
+interactions as (
+    select * from inbound
+{%- if is_incremental() %}
+    where interaction_id in (select interaction_id from rebuilt)
+{%- endif %}
 ),
 
 transcripts as (
@@ -18,9 +51,14 @@ transcripts as (
         sentiment_label,
         sentiment_score,
         customer_sentiment_score,
-        dominant_emotion
+        dominant_emotion,
+        _input_seq,
+        _scored_at
     from {{ ref('int_texts_scored') }}
     where source_entity = 'interactions' and text_field = 'transcript'
+{%- if is_incremental() %}
+        and source_id in (select interaction_id from rebuilt)
+{%- endif %}
 ),
 
 csat as (
@@ -28,9 +66,13 @@ csat as (
         interaction_id,
         count(*) as n_csat,
         {{ count_where('is_csat_top2') }} as n_csat_top2,
-        sum(score) as csat_score_sum
+        sum(score) as csat_score_sum,
+        max(_input_seq) as _input_seq
     from {{ ref('int_survey_responses_enriched') }}
     where survey_type = 'csat' and interaction_id is not null
+{%- if is_incremental() %}
+        and interaction_id in (select interaction_id from rebuilt)
+{%- endif %}
     group by interaction_id
 ),
 
@@ -39,7 +81,7 @@ later_contacts as (
         first_contact.interaction_id,
         count(*) as n_later_contacts
     from interactions as first_contact
-    inner join interactions as later
+    inner join inbound as later
         on first_contact.customer_id = later.customer_id
         and later.interaction_id <> first_contact.interaction_id
         and later.opened_at >= first_contact.opened_at
@@ -49,6 +91,9 @@ later_contacts as (
 
 turns as (
     select * from {{ ref('int_conversation_turns') }}
+{%- if is_incremental() %}
+    where interaction_id in (select interaction_id from rebuilt)
+{%- endif %}
 ),
 
 bounds as (
@@ -85,7 +130,7 @@ turn_summary as (
 
 conversations as (
     select
-        interactions.interaction_id,
+        {{ 'rebuilt' if is_incremental() else 'interactions' }}.interaction_id,
         interactions.customer_id,
         interactions.channel,
         interactions.interaction_type,
@@ -128,8 +173,21 @@ conversations as (
         coalesce(turn_summary.customer_negative_with_bot, false) as customer_negative_with_bot,
         coalesce(turn_summary.bot_showed_empathy, false) as bot_showed_empathy,
         coalesce(turn_summary.bot_acknowledged_feeling, false) as bot_acknowledged_feeling,
-        coalesce(turn_summary.bot_apologized, false) as bot_apologized
+        coalesce(turn_summary.bot_apologized, false) as bot_apologized,
+        greatest(
+            interactions._input_seq,
+            coalesce(transcripts._input_seq, -1),
+            coalesce(csat._input_seq, -1)
+        ) as _input_seq,
+        transcripts._scored_at
+{%- if is_incremental() %}
+    {#- every conversation to rebuild: its row, or a placeholder (no service path) #}
+    from rebuilt
+    left join interactions
+        on rebuilt.interaction_id = interactions.interaction_id
+{%- else %}
     from interactions
+{%- endif %}
     left join transcripts
         on interactions.interaction_id = transcripts.interaction_id
     left join csat
