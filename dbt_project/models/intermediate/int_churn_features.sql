@@ -38,95 +38,91 @@ active as (
         and (fc.cancelled_at is null or cast(fc.cancelled_at as date) > s.snapshot_date)
 ),
 
+{#- Each source is read once: the orders and the contacts (each contact carrying the sum
+    and count of its texts' scores) are joined once with the four snapshot dates, each row is
+    flagged with the windows it falls in, and every feature and label is a conditional
+    aggregate per snapshot and customer; the active customer-snapshots pick their rows below.
+    This replaces one range join of the active customer-snapshots per feature group (two over
+    orders, three over contacts, and the texts joined to every contact-snapshot). Counts and
+    maxima are the same; the mean sentiment is the same up to the order of the additions. -#}
+order_rows as (
+    select s.snapshot_index, o.customer_id, o.order_id, o.ordered_at, o.amount,
+        o.is_complex_product,
+        cast(o.ordered_at as date) > cast({{ dbt.dateadd('day', -365, 's.snapshot_date') }} as date)
+            as in_365d,
+        cast(o.ordered_at as date) > cast({{ dbt.dateadd('day', -150, 's.snapshot_date') }} as date)
+            as in_150d
+    from snapshots as s
+    inner join {{ ref('stg_crm__orders') }} as o
+        on cast(o.ordered_at as date) <= s.snapshot_date
+),
+
 order_features as (
-    select a.snapshot_index, a.customer_id,
-        count(o.order_id) as orders_365d,
-        coalesce(sum(o.amount), 0) as order_value_365d,
-        max(o.ordered_at) as last_order_at,
-        count(case when o.is_complex_product then 1 end) as complex_orders_365d,
-        count(case when o.is_complex_product
-            and cast(o.ordered_at as date) > cast({{ dbt.dateadd('day', -150, 'a.snapshot_date') }} as date)
-            then 1 end) as complex_orders_150d
-    from active as a
-    inner join {{ ref('stg_crm__orders') }} as o
-        on a.customer_id = o.customer_id
-        and cast(o.ordered_at as date) <= a.snapshot_date
-        and cast(o.ordered_at as date) > cast({{ dbt.dateadd('day', -365, 'a.snapshot_date') }} as date)
-    group by a.snapshot_index, a.customer_id
+    select snapshot_index, customer_id,
+        max(ordered_at) as last_order_ever_at,
+        count(case when in_365d then order_id end) as orders_365d,
+        coalesce(sum(case when in_365d then amount end), 0) as order_value_365d,
+        count(case when in_365d and is_complex_product then 1 end) as complex_orders_365d,
+        count(case when in_150d and is_complex_product then 1 end) as complex_orders_150d
+    from order_rows
+    group by snapshot_index, customer_id
 ),
 
-last_order as (
-    select a.snapshot_index, a.customer_id, max(o.ordered_at) as last_order_ever_at
-    from active as a
-    inner join {{ ref('stg_crm__orders') }} as o
-        on a.customer_id = o.customer_id
-        and cast(o.ordered_at as date) <= a.snapshot_date
-    group by a.snapshot_index, a.customer_id
+text_scores as (
+    select source_id as interaction_id,
+        sum(customer_sentiment_score) as sentiment_sum,
+        count(customer_sentiment_score) as n_sentiment
+    from {{ ref('int_texts_scored') }}
+    where source_entity = 'interactions'
+    group by source_id
 ),
 
-contacts as (
-    select a.snapshot_index, a.customer_id, i.interaction_id, i.interaction_type,
-        i.direction, i.opened_at,
-        case when i.resolved_at is not null
-            and cast(i.resolved_at as date) <= a.snapshot_date then 1 else 0 end as resolved_by_snapshot,
-        case when cast(i.opened_at as date) > cast({{ dbt.dateadd('day', -90, 'a.snapshot_date') }} as date)
-            then 1 else 0 end as in_last_90d,
-        case when cast(i.opened_at as date) > cast({{ dbt.dateadd('day', -180, 'a.snapshot_date') }} as date)
-            then 1 else 0 end as in_last_180d
-    from active as a
+contact_rows as (
+    select s.snapshot_index, i.customer_id, i.interaction_type, i.opened_at,
+        ts.sentiment_sum, ts.n_sentiment,
+        cast(i.opened_at as date) <= s.snapshot_date as is_past,
+        cast(i.opened_at as date) <= s.snapshot_date and i.direction = 'inbound' as is_inbound,
+        cast(i.opened_at as date) <= s.snapshot_date and i.direction <> 'inbound' as is_proactive,
+        i.resolved_at is null or cast(i.resolved_at as date) > s.snapshot_date as is_unresolved,
+        cast(i.opened_at as date) > cast({{ dbt.dateadd('day', -90, 's.snapshot_date') }} as date)
+            as in_90d,
+        cast(i.opened_at as date) > cast({{ dbt.dateadd('day', -180, 's.snapshot_date') }} as date)
+            as in_180d,
+        s.snapshot_index >= 1 and i.direction = 'inbound'
+            and cast(i.opened_at as date) > s.snapshot_date as is_next_inbound
+    from snapshots as s
     inner join {{ ref('int_interactions_enriched') }} as i
-        on a.customer_id = i.customer_id
-        and cast(i.opened_at as date) <= a.snapshot_date
-        and cast(i.opened_at as date) > cast({{ dbt.dateadd('day', -365, 'a.snapshot_date') }} as date)
+        on cast(i.opened_at as date) > cast({{ dbt.dateadd('day', -365, 's.snapshot_date') }} as date)
+        and cast(i.opened_at as date)
+            <= cast({{ dbt.dateadd('day', need_horizon, 's.snapshot_date') }} as date)
+    left join text_scores as ts on i.interaction_id = ts.interaction_id
 ),
 
 contact_features as (
     select snapshot_index, customer_id,
-        count(case when direction = 'inbound' then 1 end) as inbound_contacts_365d,
-        count(case when direction = 'inbound' and in_last_90d = 1 then 1 end) as inbound_contacts_90d,
-        count(case when direction = 'inbound' and interaction_type = 'technical' then 1 end)
+        count(case when is_inbound then 1 end) as inbound_contacts_365d,
+        count(case when is_inbound and in_90d then 1 end) as inbound_contacts_90d,
+        count(case when is_inbound and interaction_type = 'technical' then 1 end)
             as technical_contacts_365d,
-        count(case when direction = 'inbound' and interaction_type = 'billing' then 1 end)
+        count(case when is_inbound and interaction_type = 'billing' then 1 end)
             as billing_contacts_365d,
-        count(case when direction = 'inbound' and interaction_type = 'complaint' then 1 end)
+        count(case when is_inbound and interaction_type = 'complaint' then 1 end)
             as complaint_contacts_365d,
-        count(case when direction = 'inbound' and resolved_by_snapshot = 0 then 1 end)
-            as unresolved_contacts_365d,
-        count(case when direction = 'inbound' and resolved_by_snapshot = 0
-            and interaction_type = 'technical' then 1 end) as unresolved_technical_contacts_365d,
-        count(case when direction = 'inbound' and resolved_by_snapshot = 0
-            and interaction_type = 'technical' and in_last_90d = 1 then 1 end)
-            as unresolved_technical_contacts_90d,
-        count(case when direction <> 'inbound' then 1 end) as proactive_contacts_365d,
-        count(case when direction <> 'inbound' and in_last_180d = 1 then 1 end)
-            as proactive_contacts_180d,
-        max(opened_at) as last_contact_at
-    from contacts
+        count(case when is_inbound and is_unresolved then 1 end) as unresolved_contacts_365d,
+        count(case when is_inbound and is_unresolved and interaction_type = 'technical' then 1 end)
+            as unresolved_technical_contacts_365d,
+        count(case when is_inbound and is_unresolved and interaction_type = 'technical' and in_90d
+            then 1 end) as unresolved_technical_contacts_90d,
+        count(case when is_proactive then 1 end) as proactive_contacts_365d,
+        count(case when is_proactive and in_180d then 1 end) as proactive_contacts_180d,
+        max(case when is_past then opened_at end) as last_contact_at,
+        sum(case when is_past then sentiment_sum end)
+            / nullif(sum(case when is_past then n_sentiment end), 0) as mean_contact_sentiment_365d,
+        count(case when is_next_inbound then 1 end) as inbound_next,
+        count(case when is_next_inbound and interaction_type = 'complaint' then 1 end)
+            as complaints_next
+    from contact_rows
     group by snapshot_index, customer_id
-),
-
-sentiment_features as (
-    select c.snapshot_index, c.customer_id,
-        avg(t.customer_sentiment_score) as mean_contact_sentiment_365d
-    from contacts as c
-    inner join {{ ref('int_texts_scored') }} as t
-        on t.source_entity = 'interactions' and t.source_id = c.interaction_id
-    group by c.snapshot_index, c.customer_id
-),
-
-next_contacts as (
-    select a.snapshot_index, a.customer_id,
-        count(*) as inbound_next,
-        count(case when i.interaction_type = 'complaint' then 1 end) as complaints_next
-    from active as a
-    inner join {{ ref('int_interactions_enriched') }} as i
-        on a.customer_id = i.customer_id
-        and i.direction = 'inbound'
-        and cast(i.opened_at as date) > a.snapshot_date
-        and cast(i.opened_at as date)
-            <= cast({{ dbt.dateadd('day', need_horizon, 'a.snapshot_date') }} as date)
-    where a.snapshot_index >= 1
-    group by a.snapshot_index, a.customer_id
 ),
 
 labelled as (
@@ -135,7 +131,7 @@ labelled as (
         a.snapshot_date,
         a.customer_id,
         {{ dbt.datediff('a.signed_up_at', 'a.snapshot_date', 'day') }} as tenure_days,
-        {{ dbt.datediff('coalesce(lo.last_order_ever_at, a.signed_up_at)', 'a.snapshot_date', 'day') }}
+        {{ dbt.datediff('coalesce(o.last_order_ever_at, a.signed_up_at)', 'a.snapshot_date', 'day') }}
             as days_since_last_order,
         {{ dbt.datediff('coalesce(cf.last_contact_at, a.signed_up_at)', 'a.snapshot_date', 'day') }}
             as days_since_last_contact,
@@ -153,7 +149,7 @@ labelled as (
         coalesce(cf.unresolved_technical_contacts_90d, 0) as unresolved_technical_contacts_90d,
         coalesce(cf.proactive_contacts_365d, 0) as proactive_contacts_365d,
         coalesce(cf.proactive_contacts_180d, 0) as proactive_contacts_180d,
-        sf.mean_contact_sentiment_365d,
+        cf.mean_contact_sentiment_365d,
         case when a.snapshot_index >= 1 then true else false end as label_observed,
         case
             when a.snapshot_index = 0 then null
@@ -163,21 +159,15 @@ labelled as (
                 then true
             else false
         end as churned_within_90_days,
-        case when a.snapshot_index = 0 then null else coalesce(nc.inbound_next, 0) > 0 end
+        case when a.snapshot_index = 0 then null else coalesce(cf.inbound_next, 0) > 0 end
             as contacted_within_30_days,
-        case when a.snapshot_index = 0 then null else coalesce(nc.complaints_next, 0) > 0 end
+        case when a.snapshot_index = 0 then null else coalesce(cf.complaints_next, 0) > 0 end
             as complained_within_30_days
     from active as a
     left join order_features as o
         on a.snapshot_index = o.snapshot_index and a.customer_id = o.customer_id
-    left join last_order as lo
-        on a.snapshot_index = lo.snapshot_index and a.customer_id = lo.customer_id
     left join contact_features as cf
         on a.snapshot_index = cf.snapshot_index and a.customer_id = cf.customer_id
-    left join sentiment_features as sf
-        on a.snapshot_index = sf.snapshot_index and a.customer_id = sf.customer_id
-    left join next_contacts as nc
-        on a.snapshot_index = nc.snapshot_index and a.customer_id = nc.customer_id
 )
 
 select * from labelled

@@ -58,30 +58,24 @@ scoped as (
     {%- set credited = "case when service_path = 'bot_escalated' then null else team end as team,
         case when service_path = 'bot_escalated' then null else agent_id end as agent_id,
         handled_by" %}
-    select 'customer_texts' as text_scope, {{ common }}, {{ credited }},
+    select 'customer_texts' as text_scope, false as turn_is_inbound, {{ common }}, {{ credited }},
         has_opinion, sentiment_label, sentiment_score, true as emotion_applies, dominant_emotion
     from contexts
     where text_role = 'customer'
     union all
-    select 'customer_texts', {{ common }}, {{ credited }},
-        turns_have_opinion, turns_label, customer_sentiment_score, false, dominant_emotion
-    from customer_turns
-    union all
-    select 'service_texts', {{ common }}, {{ credited }},
+    select 'service_texts', false, {{ common }}, {{ credited }},
         has_opinion, sentiment_label, sentiment_score, true, dominant_emotion
     from contexts
     where source_entity = 'survey_responses' and direction = 'inbound'
     union all
-    select 'service_texts', {{ common }}, {{ credited }},
-        turns_have_opinion, turns_label, customer_sentiment_score, false, dominant_emotion
-    from customer_turns
-    where direction = 'inbound'
-    union all
-    select 'customer_turns', {{ common }}, {{ credited }},
+    {#- The customer's turns count the same in three scopes (customer texts, customer turns,
+        and service texts when the contact was inbound): tallied once here, as the pseudo
+        scope 'turns', and handed to those scopes per cell below. #}
+    select 'turns', coalesce(direction = 'inbound', false), {{ common }}, {{ credited }},
         turns_have_opinion, turns_label, customer_sentiment_score, false, dominant_emotion
     from customer_turns
     union all
-    select 'whole_transcripts', {{ common }}, {{ credited }},
+    select 'whole_transcripts', false, {{ common }}, {{ credited }},
         has_opinion, sentiment_label, sentiment_score, true, dominant_emotion
     from customer_turns
 ),
@@ -90,7 +84,10 @@ scoped as (
     columns the grains are taken from (1.5M texts -> ~240k cells at 100,000 customers; the team
     and agent grains and the topics get cells of their own), and the grains are then added up
     from the cells: a third of the rows a grain-by-grain repetition of every text reads.
-    Counts are the same; sums of scores are the same up to the order of the additions. -#}
+    The customer's turns are tallied once per cell (pseudo scope 'turns') and the cells are
+    then copied to the three scopes that count them alike: 1.75M rows into the cells instead
+    of 3.1M at 200,000 customers. Counts are the same; sums of scores are the same up to the
+    order of the additions. -#}
 {%- set counted = [
     ('n_texts', 'true'),
     ('n_with_opinion', 'has_opinion'),
@@ -111,11 +108,13 @@ scoped as (
     'credited_cells': ['team', 'agent_id'],
     'topic_cells': ['topics'],
 } %}
+{%- set tally_names = (counted + summed) | map(attribute=0) | join(', ') %}
 {%- for cell, keys in cell_keys.items() %}
 
-{{ cell }} as (
+{{ cell }}_tallied as (
     select
         text_scope,
+        turn_is_inbound,
         {{ keys | join(', ') }},
         {%- for name, condition in counted %}
         {{ count_where(condition) }} as {{ name }},
@@ -124,7 +123,25 @@ scoped as (
         sum({{ expression }}) as {{ name }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from scoped
-    group by text_scope, {{ keys | join(', ') }}
+    group by text_scope, turn_is_inbound, {{ keys | join(', ') }}
+),
+
+{{ cell }} as (
+    select text_scope, {{ keys | join(', ') }}, {{ tally_names }}
+    from {{ cell }}_tallied
+    where text_scope <> 'turns'
+    union all
+    select 'customer_texts', {{ keys | join(', ') }}, {{ tally_names }}
+    from {{ cell }}_tallied
+    where text_scope = 'turns'
+    union all
+    select 'customer_turns', {{ keys | join(', ') }}, {{ tally_names }}
+    from {{ cell }}_tallied
+    where text_scope = 'turns'
+    union all
+    select 'service_texts', {{ keys | join(', ') }}, {{ tally_names }}
+    from {{ cell }}_tallied
+    where text_scope = 'turns' and turn_is_inbound
 ),
 {%- endfor %}
 
