@@ -105,8 +105,8 @@ quantile_targets as (
         wanted.value_rank - buckets.n_before as bucket_rank
     from quantile_wanted as wanted
     inner join quantile_cumulative as buckets
-        on {% for column in group_columns %}wanted.{{ column }} is not distinct from buckets.{{ column }}
-        and {% endfor %}wanted.value_rank > buckets.n_before
+        on {{ same_groups('wanted', 'buckets', group_columns) }}
+        and wanted.value_rank > buckets.n_before
         and wanted.value_rank <= buckets.n_before + buckets.n_bucket_values
 ),
 
@@ -121,8 +121,8 @@ quantile_members as (
         ) as bucket_rank
     from {{ relation }} as rows_
     inner join (select distinct {{ groups }}, value_bucket from quantile_targets) as target_buckets
-        on {% for column in group_columns %}rows_.{{ column }} is not distinct from target_buckets.{{ column }}
-        and {% endfor %}{{ quantile_value_bucket('rows_.' ~ value_column) }} = target_buckets.value_bucket
+        on {{ same_groups('rows_', 'target_buckets', group_columns) }}
+        and {{ quantile_value_bucket('rows_.' ~ value_column) }} = target_buckets.value_bucket
     where rows_.{{ value_column }} is not null
 ),
 
@@ -134,8 +134,8 @@ quantile_values as (
         members.quantile_value
     from quantile_targets as targets
     inner join quantile_members as members
-        on {% for column in group_columns %}targets.{{ column }} is not distinct from members.{{ column }}
-        and {% endfor %}targets.value_bucket = members.value_bucket
+        on {{ same_groups('targets', 'members', group_columns) }}
+        and targets.value_bucket = members.value_bucket
         and targets.bucket_rank = members.bucket_rank
 )
 
@@ -156,4 +156,12 @@ case
     when {{ value }} >= 0 then floor(ln(1 + {{ value }}) * 100)
     else -1 - floor(ln(1 - {{ value }}) * 100)
 end
+{%- endmacro %}
+
+{#- `left` and `right` hold the same group: every column equal, a null equal to a null (as a
+    GROUP BY groups nulls). -#}
+{% macro same_groups(left, right, columns) -%}
+{%- for column in columns -%}
+{{ left }}.{{ column }} is not distinct from {{ right }}.{{ column }}{% if not loop.last %} and {% endif %}
+{%- endfor -%}
 {%- endmacro %}

@@ -70,9 +70,3 @@ select interaction_id from (
 ) as rebuilt
 where interaction_id is not null
 {%- endmacro %}
-
-{#- The newest transcript scoring an incremental per-conversation model holds (`_scored_at`), or
-    1900-01-01 when it holds none: a text scored again has a later scoring than every one held. -#}
-{% macro held_scored_at() -%}
-(select coalesce(max(_scored_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }})
-{%- endmacro %}

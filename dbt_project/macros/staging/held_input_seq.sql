@@ -6,3 +6,9 @@
 {% macro held_input_seq() -%}
 (select coalesce(max(_input_seq), -1) from {{ this }})
 {%- endmacro %}
+
+{#- The newest text scoring an incremental model built by key holds (`_scored_at`), or
+    1900-01-01 when it holds none: a text scored again has a later scoring than every one held. -#}
+{% macro held_scored_at() -%}
+(select coalesce(max(_scored_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }})
+{%- endmacro %}

@@ -32,10 +32,7 @@ turns as (
 changed_interactions as (
     select interaction_id from transcripts
     where _input_seq > {{ held_input_seq() }}
-        or _scored_at > (
-            select coalesce(max(_scored_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-            from {{ this }}
-        )
+        or _scored_at > {{ held_scored_at() }}
     union
     select interaction_id from {{ ref('stg_crm__interactions') }}
     where _ingest_seq > {{ held_input_seq() }}

@@ -139,10 +139,7 @@ changed_sources as (
     from occurrences
     inner join scores
         on occurrences.text_hash = scores.text_hash
-    where scores.scored_at > (
-        select coalesce(max(_scored_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-        from {{ this }}
-    )
+    where scores.scored_at > {{ held_scored_at() }}
 ),
 
 selected as (
