@@ -16,6 +16,9 @@ agents as (
 classified as (
     select
         mentioned_agent_id as agent_key,
+        source_entity,
+        source_id,
+        text_field,
         text_date,
         masked_text,
         sentiment_score,
@@ -30,7 +33,10 @@ examples as (
         select
             *,
             row_number() over (
-                partition by agent_key order by sentiment_score desc, text_date desc nulls last
+                partition by agent_key
+                order by
+                    sentiment_score desc, text_date desc nulls last,
+                    source_entity, source_id, text_field
             ) as example_rank
         from classified
         where is_praise
