@@ -3,12 +3,14 @@
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
+from conftest import PipelineRun
 
 from orchestration.defs.dbt_models import dbt_project
 from orchestration.ingest import LINEAGE_COLUMNS, load_contract
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA
 
 MODELS_DIR = DBT_PROJECT_DIR / "models"
 
@@ -83,6 +85,31 @@ def test_published_marts_enforce_their_contract(manifest: dict) -> None:
     for node in marts:
         assert node["config"]["contract"]["enforced"], node["name"]
         assert all(c["data_type"] for c in node["columns"].values()), node["name"]
+
+
+def test_not_null_constraints_of_the_marts_hold_in_the_build_database(
+    manifest: dict, demo_pipeline: PipelineRun
+) -> None:
+    """A mart column with a `not_null` constraint is NOT NULL in the table dbt built, so DuckDB
+    refuses to build a mart that would publish a null there: the constraint replaces the
+    `not_null` data test (DECISIONLOG.md, "not-null constraints instead of not-null tests")."""
+    constrained = {
+        (node["name"], column["name"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        for column in node["columns"].values()
+        if any(c["type"] == "not_null" for c in column.get("constraints", []))
+    }
+    with duckdb.connect(str(demo_pipeline.settings.build_db), read_only=True) as con:
+        not_nullable = set(
+            con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = ? AND is_nullable = 'NO'",
+                [MARTS_SCHEMA],
+            ).fetchall()
+        )
+    assert len(constrained) > 150
+    assert constrained <= not_nullable, sorted(constrained - not_nullable)
 
 
 def test_duckdb_only_sql_stays_in_its_marked_macros() -> None:
