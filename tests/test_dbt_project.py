@@ -1,6 +1,7 @@
 """The dbt project matches the canonical contract and documents what it publishes."""
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -87,19 +88,22 @@ def test_published_marts_enforce_their_contract(manifest: dict) -> None:
         assert all(c["data_type"] for c in node["columns"].values()), node["name"]
 
 
-def test_not_null_constraints_of_the_marts_hold_in_the_build_database(
+def test_the_marts_constraints_hold_in_the_build_database(
     manifest: dict, demo_pipeline: PipelineRun
 ) -> None:
-    """A mart column with a `not_null` constraint is NOT NULL in the table dbt built, so DuckDB
-    refuses to build a mart that would publish a null there: the constraint replaces the
-    `not_null` data test (DECISIONLOG.md, "not-null constraints instead of not-null tests")."""
-    constrained = {
-        (node["name"], column["name"])
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model"
-        for column in node["columns"].values()
-        if any(c["type"] == "not_null" for c in column.get("constraints", []))
-    }
+    """Every `not_null` and `check` constraint of a mart is in the table dbt built, so DuckDB
+    refuses to build a mart that breaks one: the constraints replace the row-by-row data tests
+    (DECISIONLOG.md, "Constraints instead of row-by-row tests")."""
+    not_null, checks = set(), Counter()
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        for column in node["columns"].values():
+            for constraint in column.get("constraints", []):
+                if constraint["type"] == "not_null":
+                    not_null.add((node["name"], column["name"]))
+                elif constraint["type"] == "check":
+                    checks[node["name"]] += 1
     with duckdb.connect(str(demo_pipeline.settings.build_db), read_only=True) as con:
         not_nullable = set(
             con.execute(
@@ -108,8 +112,18 @@ def test_not_null_constraints_of_the_marts_hold_in_the_build_database(
                 [MARTS_SCHEMA],
             ).fetchall()
         )
-    assert len(constrained) > 150
-    assert constrained <= not_nullable, sorted(constrained - not_nullable)
+        built_checks = Counter(
+            dict(
+                con.execute(
+                    "SELECT table_name, count(*) FROM duckdb_constraints() "
+                    "WHERE schema_name = ? AND constraint_type = 'CHECK' GROUP BY table_name",
+                    [MARTS_SCHEMA],
+                ).fetchall()
+            )
+        )
+    assert len(not_null) > 150 and checks.total() > 150
+    assert not_null <= not_nullable, sorted(not_null - not_nullable)
+    assert built_checks == checks
 
 
 def test_duckdb_only_sql_stays_in_its_marked_macros() -> None:

@@ -2,6 +2,7 @@
 Expectations rule on a mart never repeats a dbt test that already holds the same column."""
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -17,6 +18,26 @@ TWINS = {
 }
 
 
+# The check constraints of the marts, in the three forms their YAML writes, and the dbt test
+# each replaced (DECISIONLOG.md, "Constraints instead of row-by-row tests").
+_ACCEPTED = re.compile(r"^(\w+) in \(.+\)$")
+_INTERVAL = re.compile(r"^(\w+) is null or (\w+) is null or (\w+) is null or \(.+\)$")
+_BOUND = re.compile(r"^(\w+) ([<>]=) (\S+)$")
+
+
+def _held_by_check(expression: str) -> tuple[str, object]:
+    """(the dbt test a check constraint replaced, what it holds, as the test would)."""
+    if match := _ACCEPTED.match(expression):
+        return "accepted_values", match[1]
+    if match := _INTERVAL.match(expression):
+        return "interval_contains", frozenset(match.groups())
+    bounds = [_BOUND.match(part) for part in expression.split(" and ")]
+    assert all(bounds) and len({b[1] for b in bounds}) == 1, f"unknown check: {expression}"
+    low = next((b[3] for b in bounds if b[2] == ">="), None)
+    high = next((b[3] for b in bounds if b[2] == "<="), None)
+    return "value_between", (bounds[0][1], low, high)
+
+
 def _blocking_dbt_tests() -> dict[tuple[str, str], set]:
     """(model, test name) -> the columns (or column sets) an error-severity dbt test holds."""
     manifest = json.loads(Path(dbt_project.manifest_path).read_text())
@@ -25,8 +46,12 @@ def _blocking_dbt_tests() -> dict[tuple[str, str], set]:
         config = node.get("config", {})
         if node["resource_type"] == "model":
             for column, spec in node.get("columns", {}).items():
-                if any(c.get("type") == "not_null" for c in spec.get("constraints", [])):
-                    held[(node["name"], "not_null")].add(column)
+                for constraint in spec.get("constraints", []):
+                    if constraint.get("type") == "not_null":
+                        held[(node["name"], "not_null")].add(column)
+                    elif constraint.get("type") == "check":
+                        test, value = _held_by_check(constraint["expression"])
+                        held[(node["name"], test)].add(value)
         if node["resource_type"] != "test" or not node.get("test_metadata"):
             continue
         if str(config.get("severity", "error")).lower() != "error" or config.get("where"):
@@ -110,6 +135,12 @@ def test_the_comparison_finds_a_repeat() -> None:
     held = _blocking_dbt_tests()
     assert (
         frozenset({"grain", "grain_value"}) in held[("fct_csat", "unique_combination_of_columns")]
+    )
+    assert "grain" in held[("fct_csat", "accepted_values")]  # check constraints count too
+    assert _range_held(held[("fct_csat", "value_between")], "csat_top2_share", 0, 1)
+    assert (
+        frozenset({"csat_mean", "csat_mean_ci_low", "csat_mean_ci_high"})
+        in held[("fct_csat", "interval_contains")]
     )
     assert _range_held({("share", 0, 1)}, "share", 0, 1)
     assert not _range_held({("share", 0, 2)}, "share", 0, 1)

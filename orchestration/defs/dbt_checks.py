@@ -63,8 +63,9 @@ def check_specs(
                 CHECK_NAME,
                 asset=key_of(nodes[mart]),
                 blocking="error" in severities,
-                description=f"The {len(tests)} dbt data tests of this mart (keys, not-null, "
-                "accepted values, interval order, relationships); metadata names the failures.",
+                description=f"The {len(tests)} dbt data tests of this mart (keys, counts that "
+                "must reconcile, relationships; its not-null, accepted-value, range and interval "
+                "rules are table constraints); metadata names the failures.",
             )
         )
     return specs
