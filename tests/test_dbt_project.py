@@ -1,6 +1,7 @@
 """The dbt project matches the canonical contract and documents what it publishes."""
 
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import duckdb
 import pytest
 import yaml
 from conftest import PipelineRun
+from dbt_kit import run_dbt
 
 from orchestration.defs.dbt_models import dbt_project
 from orchestration.ingest import LINEAGE_COLUMNS, load_contract
@@ -124,6 +126,29 @@ def test_the_marts_constraints_hold_in_the_build_database(
     assert len(not_null) > 150 and checks.total() > 150
     assert not_null <= not_nullable, sorted(not_null - not_nullable)
     assert built_checks == checks
+
+
+def test_a_mart_that_breaks_a_constraint_is_not_built(
+    demo_pipeline: PipelineRun, tmp_path: Path
+) -> None:
+    """CSAT answers of 7 reaching the intermediate layer would give means above the 1-5
+    scale: DuckDB refuses fct_csat's rows, dbt's error names the rule, the table keeps what
+    it held."""
+    build_db = tmp_path / "build.duckdb"  # the profile's catalog name, `build`
+    shutil.copy(demo_pipeline.settings.build_db, build_db)
+    held = "SELECT * FROM marts.fct_csat ORDER BY ALL"
+    with duckdb.connect(str(build_db)) as con:
+        before = con.execute(held).fetchall()
+        con.execute(
+            "UPDATE intermediate.int_survey_responses_enriched SET score = 7 "
+            "WHERE survey_type = 'csat'"
+        )
+    result = run_dbt(build_db, "run", "--select", "fct_csat", check=False)
+    assert result.returncode != 0
+    assert "CHECK constraint failed" in result.stdout, result.stdout[-3000:]
+    assert "csat_mean <= 5" in result.stdout
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        assert before and con.execute(held).fetchall() == before
 
 
 def test_duckdb_only_sql_stays_in_its_marked_macros() -> None:
