@@ -18,11 +18,12 @@ TWINS = {
 }
 
 
-# The check constraints of the marts, in the three forms their YAML writes, and the dbt test
+# The check constraints of the marts, in the four forms their YAML writes, and the dbt test
 # each replaced (DECISIONLOG.md, "Constraints instead of row-by-row tests").
 _ACCEPTED = re.compile(r"^(\w+) in \(.+\)$")
 _INTERVAL = re.compile(r"^(\w+) is null or (\w+) is null or (\w+) is null or \(.+\)$")
 _BOUND = re.compile(r"^(\w+) ([<>]=) (\S+)$")
+_RECOMPUTED = re.compile(r"^case when coalesce\(.+, 0\) = 0 then (\w+) is null else .+ end$")
 
 
 def _held_by_check(expression: str) -> tuple[str, object]:
@@ -31,6 +32,8 @@ def _held_by_check(expression: str) -> tuple[str, object]:
         return "accepted_values", match[1]
     if match := _INTERVAL.match(expression):
         return "interval_contains", frozenset(match.groups())
+    if match := _RECOMPUTED.match(expression):
+        return "recomputed_from_counts", match[1]
     bounds = [_BOUND.match(part) for part in expression.split(" and ")]
     assert all(bounds) and len({b[1] for b in bounds}) == 1, f"unknown check: {expression}"
     low = next((b[3] for b in bounds if b[2] == ">="), None)

@@ -64,8 +64,8 @@ def check_specs(
                 asset=key_of(nodes[mart]),
                 blocking="error" in severities,
                 description=f"The {len(tests)} dbt data tests of this mart (keys, counts that "
-                "must reconcile, relationships; its not-null, accepted-value, range and interval "
-                "rules are table constraints); metadata names the failures.",
+                "must reconcile across grains, relationships; its rules about one row at a time "
+                "are table constraints); metadata names the failures.",
             )
         )
     return specs
