@@ -84,6 +84,18 @@ def _period_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
+def _newest_periods(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date | None]:
+    """The newest `period_start` of every mart that has one, in one query."""
+    tables = _period_tables(con)
+    if not tables:
+        return {}
+    union = " UNION ALL ".join(
+        f"SELECT '{name}' AS mart, max(period_start)::DATE AS newest FROM {MARTS_SCHEMA}.\"{name}\""
+        for name in tables
+    )
+    return dict(con.execute(union).fetchall())
+
+
 def family_of(table: str, candidates: Iterable[str]) -> list[str]:
     """The marts among `candidates` built from exactly the same export sources as `table`."""
     families = source_families()
@@ -92,18 +104,15 @@ def family_of(table: str, candidates: Iterable[str]) -> list[str]:
     return [t for t in candidates if families.get(t) == families[table]]
 
 
+def _horizon(newest: Mapping[str, dt.date | None], tables: Iterable[str]) -> dt.date:
+    dates = [newest[name] for name in tables if newest.get(name) is not None]
+    return max(dates) if dates else dt.date.today()
+
+
 def data_horizon(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> dt.date:
     """The newest `period_start` across the marts (or `tables`); today when none has periods."""
-    present = _period_tables(con)
-    wanted = set(present if tables is None else tables)
-    tables = [(name,) for name in present if name in wanted]
-    if not tables:
-        return dt.date.today()
-    union = " UNION ALL ".join(
-        f'SELECT max(period_start)::DATE AS d FROM {MARTS_SCHEMA}."{name}"' for (name,) in tables
-    )
-    (latest,) = con.execute(f"SELECT max(d) FROM ({union})").fetchone()
-    return latest or dt.date.today()
+    newest = _newest_periods(con)
+    return _horizon(newest, newest if tables is None else tables)
 
 
 # Expectations about a table's columns, not its values: a suite of only these reads no rows,
@@ -138,13 +147,13 @@ def validate_marts(
 ) -> dict[str, list[Outcome]]:
     """Outcomes per mart table for every suite given; a missing table fails every rule."""
     present = mart_tables(con)
-    period_tables = _period_tables(con)
+    newest = _newest_periods(con)
     outcomes = {}
     for table, suite in suites.items():
         if table not in present:
             outcomes[table] = _missing_table(suite)
             continue
-        horizon = data_horizon(con, family_of(table, period_tables))
+        horizon = _horizon(newest, family_of(table, newest))
         parameters = {"data_horizon": horizon.isoformat()}
         frame = con.execute(_frame_sql(table, suite)).df()
         outcomes[table] = validate_frame(suite, frame, parameters)
