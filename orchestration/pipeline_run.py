@@ -108,6 +108,16 @@ def run_pipeline(full_refresh: bool = False) -> int:
     settings = Settings.from_env()
     _ensure_landing_data(settings)
 
+    from orchestration.quality.preloaded import start_preloading, stop_preloading
+
+    start_preloading()  # GX imports in another process while this one imports the definitions
+    try:
+        return _execute(settings, full_refresh)
+    finally:
+        stop_preloading()
+
+
+def _execute(settings: Settings, full_refresh: bool) -> int:
     from orchestration.definitions import defs
     from orchestration.failed_runs import record_failed_run
     from orchestration.pipeline_state import FULL_REFRESH_TAG

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -11,9 +12,15 @@ import pytest
 from quality_kit import DEFECT_EXPECTATIONS, DEFECTS, frame_batch, write_build_db
 
 from orchestration.ingest import load_contract
+from orchestration.quality import preloaded
 from orchestration.quality.batch import validate_batch
 from orchestration.quality.gx_validation import validate_frame
 from orchestration.quality.marts import data_horizon, validate_marts
+from orchestration.quality.preloaded import (
+    start_preloading,
+    stop_preloading,
+    validate_marts_preloaded,
+)
 from orchestration.quality.suites import Rule, Suite, SuiteFileError, load_suites
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
@@ -190,3 +197,30 @@ def test_clean_marts_pass_and_each_defect_fails_the_rule_that_names_it(
             if not o.passed and o.blocking
         }
         assert (check.asset_key.path[-1], DEFECT_EXPECTATIONS[defect]) in failed, defect
+
+
+def test_the_preloaded_worker_gives_the_outcomes_of_the_calling_process(
+    isolated_settings: Settings,
+) -> None:
+    suites = load_suites("marts")
+    wanted = {table: suites[table] for table in ("fct_csat", "fct_nps", "fct_ces")}
+    write_build_db(isolated_settings, next(iter(DEFECTS)))
+    with duckdb.connect(str(isolated_settings.build_db), read_only=True) as con:
+        here = validate_marts(con, wanted)
+    assert any(not o.passed for items in here.values() for o in items)
+    start_preloading()
+    worker = preloaded._worker
+    assert worker is not None and worker.pid != os.getpid()
+    there = validate_marts_preloaded(isolated_settings.build_db, wanted)
+    assert there == here
+    assert worker.returncode == 0 and preloaded._worker is None  # one request, then it ends
+
+
+def test_an_error_in_the_preloaded_worker_is_raised_in_the_run(tmp_path: Path) -> None:
+    suites = load_suites("marts")
+    start_preloading()
+    try:
+        with pytest.raises(duckdb.IOException, match=r"missing\.duckdb"):
+            validate_marts_preloaded(tmp_path / "missing.duckdb", {"fct_csat": suites["fct_csat"]})
+    finally:
+        stop_preloading()

@@ -101,7 +101,7 @@ def build_mart_checks(mart_keys: Iterable[dg.AssetKey]) -> dg.AssetChecksDefinit
     def gx_mart_suites(
         context: dg.AssetCheckExecutionContext, settings: SettingsResource
     ) -> Iterator[dg.AssetCheckResult]:
-        from orchestration.quality.marts import validate_marts
+        from orchestration.quality.preloaded import validate_marts_preloaded
         from orchestration.quality.validation_report import write_validation_report
 
         settings = settings.get()
@@ -117,7 +117,8 @@ def build_mart_checks(mart_keys: Iterable[dg.AssetKey]) -> dg.AssetChecksDefinit
         ):
             (catalog,) = con.execute("SELECT current_database()").fetchone()
             prints = mart_fingerprints(con, catalog, MARTS_SCHEMA, list(wanted))
-            outcomes = validate_marts(con, wanted)
+        with only_transient_retried():
+            outcomes = validate_marts_preloaded(settings.build_db, wanted)
         report = write_validation_report(
             settings, context.run.run_id, outcomes, read_batches(settings, context.run.run_id)
         )

@@ -7,5 +7,7 @@
   loading.
 - `marts.validate_marts(con, suites)`: the published marts (the checks in
   `orchestration/defs/quality.py`).
+- `preloaded.validate_marts_preloaded(build_db, suites)`: the same in the worker `empathy run`
+  started with GX imported (`preloaded.start_preloading`), else in this process.
 - `validation_report.write_validation_report(...)`: the human-readable report of a run.
 """

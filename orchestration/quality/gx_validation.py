@@ -84,7 +84,8 @@ class Outcome:
 
 
 @functools.cache
-def _gx() -> tuple[AbstractDataContext, BatchDefinition]:
+def gx_context() -> tuple[AbstractDataContext, BatchDefinition]:
+    """GX's ephemeral context and the batch definition every frame is validated through."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -143,7 +144,7 @@ def _run_gx(
 ) -> dict[str, Outcome]:
     from great_expectations import ExpectationSuite
 
-    context, batch_definition = _gx()
+    context, batch_definition = gx_context()
     gx_suite = context.suites.add_or_update(
         ExpectationSuite(name=suite.name, expectations=[r.as_gx_dict() for r in rules])
     )
