@@ -86,7 +86,10 @@ def _serve() -> None:
     from orchestration.quality.gx_validation import gx_context
 
     gx_context()
-    build_db, suites, answer = pickle.loads(sys.stdin.buffer.read())
+    request = sys.stdin.buffer.read()
+    if not request:  # the run ended (or died) without asking
+        return
+    build_db, suites, answer = pickle.loads(request)
     try:
         result: object = _validate(build_db, suites)
     except Exception as error:  # handed to the run, which raises it
