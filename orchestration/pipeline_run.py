@@ -108,13 +108,13 @@ def run_pipeline(full_refresh: bool = False) -> int:
     settings = Settings.from_env()
     _ensure_landing_data(settings)
 
-    from orchestration.quality.preloaded import start_preloading, stop_preloading
+    from orchestration.quality.gx_worker import start_worker, stop_worker
 
-    start_preloading()  # GX imports in another process while this one imports the definitions
+    start_worker()  # GX imports in another process while this one imports the definitions
     try:
         return _execute(settings, full_refresh)
     finally:
-        stop_preloading()
+        stop_worker()
 
 
 def _execute(settings: Settings, full_refresh: bool) -> int:

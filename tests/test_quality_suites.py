@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -12,15 +14,11 @@ import pytest
 from quality_kit import DEFECT_EXPECTATIONS, DEFECTS, frame_batch, write_build_db
 
 from orchestration.ingest import load_contract
-from orchestration.quality import preloaded
+from orchestration.quality import gx_worker
 from orchestration.quality.batch import validate_batch
 from orchestration.quality.gx_validation import validate_frame
+from orchestration.quality.gx_worker import start_worker, stop_worker, validate_marts_in_worker
 from orchestration.quality.marts import data_horizon, validate_marts
-from orchestration.quality.preloaded import (
-    start_preloading,
-    stop_preloading,
-    validate_marts_preloaded,
-)
 from orchestration.quality.suites import Rule, Suite, SuiteFileError, load_suites
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
@@ -199,7 +197,7 @@ def test_clean_marts_pass_and_each_defect_fails_the_rule_that_names_it(
         assert (check.asset_key.path[-1], DEFECT_EXPECTATIONS[defect]) in failed, defect
 
 
-def test_the_preloaded_worker_gives_the_outcomes_of_the_calling_process(
+def test_the_worker_gives_the_outcomes_of_the_calling_process(
     isolated_settings: Settings,
 ) -> None:
     suites = load_suites("marts")
@@ -208,19 +206,38 @@ def test_the_preloaded_worker_gives_the_outcomes_of_the_calling_process(
     with duckdb.connect(str(isolated_settings.build_db), read_only=True) as con:
         here = validate_marts(con, wanted)
     assert any(not o.passed for items in here.values() for o in items)
-    start_preloading()
-    worker = preloaded._worker
+    start_worker()
+    worker = gx_worker._worker
     assert worker is not None and worker.pid != os.getpid()
-    there = validate_marts_preloaded(isolated_settings.build_db, wanted)
+    there = validate_marts_in_worker(isolated_settings.build_db, wanted)
     assert there == here
-    assert worker.returncode == 0 and preloaded._worker is None  # one request, then it ends
+    assert worker.returncode == 0 and gx_worker._worker is None  # one request, then it ends
 
 
-def test_an_error_in_the_preloaded_worker_is_raised_in_the_run(tmp_path: Path) -> None:
+def test_an_error_in_the_worker_is_raised_in_the_run(tmp_path: Path) -> None:
     suites = load_suites("marts")
-    start_preloading()
+    start_worker()
     try:
         with pytest.raises(duckdb.IOException, match=r"missing\.duckdb"):
-            validate_marts_preloaded(tmp_path / "missing.duckdb", {"fct_csat": suites["fct_csat"]})
+            validate_marts_in_worker(tmp_path / "missing.duckdb", {"fct_csat": suites["fct_csat"]})
     finally:
-        stop_preloading()
+        stop_worker()
+
+
+def test_the_suites_run_from_a_process_whose_main_is_no_file(isolated_settings: Settings) -> None:
+    """Like a step of a UI run (Dagster's multiprocess executor) or `python -c`: where GX's
+    import of PySpark (installed with the `spark` extra) would end the process with status 0.
+    The outcomes come back and GX is not imported there."""
+    write_build_db(isolated_settings)
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from orchestration.quality.gx_worker import validate_marts_in_worker\n"
+        "from orchestration.quality.suites import load_suites\n"
+        "suites = {'fct_csat': load_suites('marts')['fct_csat']}\n"
+        f"outcomes = validate_marts_in_worker(Path({str(isolated_settings.build_db)!r}), suites)\n"
+        "print(all(o.passed for o in outcomes['fct_csat']), 'great_expectations' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (done.returncode, done.stdout) == (0, "True False\n"), done.stderr[-2000:]

@@ -101,7 +101,7 @@ def build_mart_checks(mart_keys: Iterable[dg.AssetKey]) -> dg.AssetChecksDefinit
     def gx_mart_suites(
         context: dg.AssetCheckExecutionContext, settings: SettingsResource
     ) -> Iterator[dg.AssetCheckResult]:
-        from orchestration.quality.preloaded import validate_marts_preloaded
+        from orchestration.quality.gx_worker import validate_marts_in_worker
         from orchestration.quality.validation_report import write_validation_report
 
         settings = settings.get()
@@ -118,7 +118,7 @@ def build_mart_checks(mart_keys: Iterable[dg.AssetKey]) -> dg.AssetChecksDefinit
             (catalog,) = con.execute("SELECT current_database()").fetchone()
             prints = mart_fingerprints(con, catalog, MARTS_SCHEMA, list(wanted))
         with only_transient_retried():
-            outcomes = validate_marts_preloaded(settings.build_db, wanted)
+            outcomes = validate_marts_in_worker(settings.build_db, wanted)
         report = write_validation_report(
             settings, context.run.run_id, outcomes, read_batches(settings, context.run.run_id)
         )

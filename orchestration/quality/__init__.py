@@ -7,7 +7,8 @@
   loading.
 - `marts.validate_marts(con, suites)`: the published marts (the checks in
   `orchestration/defs/quality.py`).
-- `preloaded.validate_marts_preloaded(build_db, suites)`: the same in the worker `empathy run`
-  started with GX imported (`preloaded.start_preloading`), else in this process.
+- `gx_worker.validate_marts_in_worker(build_db, suites)`: the same in a worker process (the
+  one `empathy run` started early with `gx_worker.start_worker`, else a new one): GX is never
+  imported in a Dagster step's process.
 - `validation_report.write_validation_report(...)`: the human-readable report of a run.
 """

@@ -1,15 +1,19 @@
-"""The mart suites in a worker process that imported Great Expectations while the run started.
+"""The mart suites run by Great Expectations in a worker process, never in a Dagster step's.
 
-Importing GX takes about 2 s of one core, and the mart suites come late in a run, where that
-import would hold up everything after them. `empathy run` calls `start_preloading()` first
-thing: a worker (`python -m orchestration.quality.preloaded`) imports GX on the other core
-while this process imports the Dagster definitions. `validate_marts_preloaded` later hands it
-the suites; it validates the build database read-only and leaves the outcomes in a file.
-Without a started worker (the Dagster UI's runs, tests) the suites run in the calling process.
-
-A worker of its own rather than `multiprocessing`: a spawned or forkserver child re-imports
-the parent's `__main__` (which may be no file, as under pytest-xdist), and PySpark, which GX
-imports when installed, exits an interpreter whose `__main__` is not a module or a file.
+Two reasons:
+- GX imports PySpark when it is installed (the `spark` extra), and PySpark exits, with status
+  0, an interpreter whose `__main__` is neither a module nor a file. Dagster's multiprocess
+  executor (runs launched from the UI) starts each step in such a process. A UI run then
+  failed at `gx_mart_suites` with `SystemExit: 0` once the extra was installed. The worker
+  is `python -m orchestration.quality.gx_worker`, whose `__main__` is a module.
+- Importing GX takes about 2 s of one core, and the suites come late in a run. `empathy run`
+  starts the worker first thing (`start_worker`), so GX is imported on the other core while
+  the run imports its definitions. Elsewhere (UI runs, tests) the worker starts when the
+  suites are due.
+The worker validates the build database read-only and leaves the outcomes (counts, never
+values) in a file. It serves that one request and exits. (A worker of its own rather than
+`multiprocessing`: a spawned or forkserver child re-imports the parent's `__main__`, which
+may be no file at all, as under pytest-xdist, and meets PySpark's exit as well.)
 """
 
 from __future__ import annotations
@@ -28,16 +32,16 @@ from orchestration.quality.suites import Suite
 _worker: subprocess.Popen | None = None
 
 
-def start_preloading() -> None:
+def start_worker() -> None:
     """Start the worker; it imports GX and waits for the suites on its standard input."""
     global _worker
     if _worker is None:
         _worker = subprocess.Popen(
-            [sys.executable, "-m", "orchestration.quality.preloaded"], stdin=subprocess.PIPE
+            [sys.executable, "-m", "orchestration.quality.gx_worker"], stdin=subprocess.PIPE
         )
 
 
-def stop_preloading() -> None:
+def stop_worker() -> None:
     """Stop the worker if the run ended without needing it."""
     global _worker
     if _worker is not None:
@@ -55,15 +59,14 @@ def _validate(build_db: str, suites: Mapping[str, Suite]) -> dict[str, list[Outc
         return validate_marts(con, suites)
 
 
-def validate_marts_preloaded(
+def validate_marts_in_worker(
     build_db: Path, suites: Mapping[str, Suite]
 ) -> dict[str, list[Outcome]]:
-    """`validate_marts` on the build database, in the preloaded worker when there is one.
+    """`validate_marts` on the build database, in the worker (started now if it was not).
 
     The worker serves one request; an error in it is raised here."""
     global _worker
-    if _worker is None:
-        return _validate(str(build_db), suites)
+    start_worker()
     worker, _worker = _worker, None
     with tempfile.TemporaryDirectory(prefix="empathy-gx-") as folder:
         answer = Path(folder) / "outcomes.pickle"
