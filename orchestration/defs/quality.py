@@ -111,13 +111,10 @@ def build_mart_checks(mart_keys: Iterable[dg.AssetKey]) -> dg.AssetChecksDefinit
             for table, key in key_by_table.items()
             if dg.AssetCheckKey(key, SUITE_CHECK) in selected
         }
-        with (
-            only_transient_retried(),
-            duckdb.connect(str(settings.build_db), read_only=True) as con,
-        ):
-            (catalog,) = con.execute("SELECT current_database()").fetchone()
-            prints = mart_fingerprints(con, catalog, MARTS_SCHEMA, list(wanted))
         with only_transient_retried():
+            with duckdb.connect(str(settings.build_db), read_only=True) as con:
+                (catalog,) = con.execute("SELECT current_database()").fetchone()
+                prints = mart_fingerprints(con, catalog, MARTS_SCHEMA, list(wanted))
             outcomes = validate_marts_in_worker(settings.build_db, wanted)
         report = write_validation_report(
             settings, context.run.run_id, outcomes, read_batches(settings, context.run.run_id)
