@@ -37,55 +37,53 @@
 -- depends_on: {{ ref('stg_enrichment__text_occurrences') }}
 -- depends_on: {{ ref('stg_enrichment__text_scores') }}
 {%- endif %}
+{%- set journey_order = 'partition by customer_id order by touchpoint_at, source_rank, source_id' %}
+{%- set is_inbound_contact = "source = 'interactions' and direction = 'inbound'" %}
 with
+
+{#- Read twice, narrow for the journey's order and wide for the row: not held whole as a
+    common table expression (spilled to disk at 200k). -#}
 {% if is_incremental() %}
-touchpoints as (
+touchpoints as {{ inline_cte() }} (
     {{ journey_touchpoints(customers=ref('int_journey_changed_customers')) | indent(4) }}
 ),
 {% else %}
-touchpoints as (
+touchpoints as {{ inline_cte() }} (
     select * from {{ ref('int_journey_touchpoints') }}
 ),
 {% endif %}
 
-ordered as (
-    select
-        *,
-        source = 'interactions' and direction = 'inbound' as is_inbound_contact,
-        row_number() over (
-            partition by customer_id order by touchpoint_at, source_rank, source_id
-        ) as touchpoint_number
-    from touchpoints
-),
-
-with_previous as (
-    select
-        *,
-        lag(touchpoint_kind) over (
-            partition by customer_id order by touchpoint_number
-        ) as previous_touchpoint_kind,
-        lag(touchpoint_at) over (
-            partition by customer_id order by touchpoint_number
-        ) as previous_touchpoint_at
-    from ordered
-),
-
-contacts as (
+{#- One pass in journey order over the columns it needs: number, previous touchpoint, the
+    previous inbound contact (the latest one before this row) and the journey's means. The
+    means sum in that order over the whole journey, so they are the same to the last bit on
+    every run (an unordered mean sums in whatever order the threads deliver). #}
+journey as (
     select
         touchpoint_id,
         customer_id,
         source_id,
-        touchpoint_number,
         touchpoint_at,
-        lag(touchpoint_at) over (
-            partition by customer_id order by touchpoint_number
-        ) as previous_contact_at
-    from ordered
-    where is_inbound_contact
+        {{ is_inbound_contact }} as is_inbound_contact,
+        row_number() over ({{ journey_order }}) as touchpoint_number,
+        lag(touchpoint_kind) over ({{ journey_order }}) as previous_touchpoint_kind,
+        lag(touchpoint_at) over ({{ journey_order }}) as previous_touchpoint_at,
+        max(case when {{ is_inbound_contact }} then touchpoint_at end) over (
+            {{ journey_order }}
+            rows between unbounded preceding and 1 preceding
+        ) as previous_contact_at,
+        avg(customer_sentiment) over (
+            {{ journey_order }}
+            rows between unbounded preceding and unbounded following
+        ) as journey_mean_sentiment,
+        avg(cast(empathy_positive_cues - empathy_negative_cues as double)) over (
+            {{ journey_order }}
+            rows between unbounded preceding and unbounded following
+        ) as journey_mean_cue_balance
+    from touchpoints
 ),
 
 {#- An episode: inbound contacts of one customer, each opened within
-    var('journey_episode_gap_days') of the one before; a longer silence starts a new one. -#}
+    var('journey_episode_gap_days') of the one before; a longer silence starts a new one. #}
 contact_episodes as (
     select
         touchpoint_id,
@@ -100,34 +98,31 @@ contact_episodes as (
             partition by customer_id order by touchpoint_number
             rows between unbounded preceding and current row
         ) as episode_number
-    from contacts
+    from journey
+    where is_inbound_contact
 ),
 
 with_episodes as (
     select
-        with_previous.*,
-        coalesce(own_episode.episode_number, linked_episode.episode_number) as episode_number,
-        case
-            when with_previous.empathy_positive_cues is not null
-                then with_previous.empathy_positive_cues - with_previous.empathy_negative_cues
-        end as empathy_cue_balance
-    from with_previous
+        touchpoints.*,
+        journey.is_inbound_contact,
+        journey.touchpoint_number,
+        journey.previous_touchpoint_kind,
+        journey.previous_touchpoint_at,
+        journey.journey_mean_sentiment,
+        journey.journey_mean_cue_balance,
+        touchpoints.empathy_positive_cues - touchpoints.empathy_negative_cues
+            as empathy_cue_balance,
+        coalesce(own_episode.episode_number, linked_episode.episode_number) as episode_number
+    from touchpoints
+    inner join journey
+        on touchpoints.touchpoint_id = journey.touchpoint_id
     left join contact_episodes as own_episode
-        on with_previous.touchpoint_id = own_episode.touchpoint_id
+        on touchpoints.touchpoint_id = own_episode.touchpoint_id
     left join contact_episodes as linked_episode
-        on with_previous.source = 'survey_responses'
-        and with_previous.linked_interaction_id = linked_episode.source_id
-        and with_previous.customer_id = linked_episode.customer_id
-),
-
-with_journey_means as (
-    select
-        *,
-        avg(customer_sentiment) over (partition by customer_id) as journey_mean_sentiment,
-        avg(cast(empathy_cue_balance as double)) over (
-            partition by customer_id
-        ) as journey_mean_cue_balance
-    from with_episodes
+        on touchpoints.source = 'survey_responses'
+        and touchpoints.linked_interaction_id = linked_episode.source_id
+        and touchpoints.customer_id = linked_episode.customer_id
 )
 
 select
@@ -169,4 +164,4 @@ select
     empathy_cue_balance - journey_mean_cue_balance as empathy_cue_gap_vs_journey,
     cast(source_ingest_seq as {{ dbt.type_bigint() }}) as source_ingest_seq,
     text_scored_at
-from with_journey_means
+from with_episodes
