@@ -24,7 +24,9 @@
     the previous and the current cut of either window (journey_rebuilt_customers); a full
     refresh gives the same rows. -#}
 {%- set repeat_seconds = var('journey_repeat_contact_days') * 86400 %}
-with touchpoints as (
+{#- touchpoints: read three times, not held whole as a common table expression (the whole
+    journey fact, spilled to disk at 200k). -#}
+with touchpoints as {{ inline_cte() }} (
     select * from {{ ref('fct_journey_touchpoints') }}
 {%- if is_incremental() %}
     where customer_id in ({{ journey_rebuilt_customers(['repeat_contact_observed_before', 'churn_observed_before']) }})
