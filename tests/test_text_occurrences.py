@@ -162,3 +162,26 @@ def test_a_pseudonymized_text_source_is_rebuilt_after_a_rekey(
     assert stats.occurrences_rebuilt == ("interactions.transcript: pseudonym key rotated",)
     assert set(query(warehouse, ids)) != before and stats.texts_scored == 0
     assert enrich(warehouse).occurrences_rebuilt == ()
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalized"),
+    [
+        ("plain words\nand a second line", "plain words\nand a second line"),
+        ("two  spaces", "two spaces"),
+        (
+            "a\ttab, a\x0bvertical tab, a\fform feed, a\xa0no-break space",
+            "a tab, a vertical tab, a form feed, a no-break space",
+        ),
+        ("space before \nand after\n  the break", "space before\nand after\nthe break"),
+        ("windows\r\nline ends\rand old Mac ones", "windows\nline ends\nand old Mac ones"),
+        ("blank\n\n\nlines", "blank\nlines"),
+        ("  \n padded \n ", "padded"),
+        ("e\u0301 decomposed", "\u00e9 decomposed"),
+    ],
+)
+def test_normalized_text(raw: str, normalized: str) -> None:
+    """One space between words, one newline between lines, NFC, trimmed; a text needing none
+    of it comes back as it was (the replacements are skipped for it)."""
+    sql = occurrences.normalized_sql("$text")
+    assert duckdb.execute(f"SELECT {sql}", {"text": raw}).fetchone()[0] == normalized

@@ -57,14 +57,23 @@ CREATE TABLE IF NOT EXISTS {FILES} (
 )"""
 
 
+# A text needs the replacements below only where one of these matches; most texts match none,
+# and testing for a match costs half the replacements (690k transcripts: 1.1 -> 0.6 s).
+_NEEDS_REPLACING = r"'[ \t\x0B\f\xA0]{2,}|[\t\x0B\f\xA0]| \n|\n\s'"
+
+
 def normalized_sql(column: str) -> str:
     """SQL for the normalized text: NFC, one space between words, one newline between lines."""
+    text = f"nfc_normalize(replace({column}, chr(13), chr(10)))"
     # Patterns that match rarely are fast; "[^\S\n]+" matches at every space and is 7x slower.
-    lines = (
-        f"regexp_replace(regexp_replace(nfc_normalize(replace({column}, chr(13), chr(10))), "
+    replaced = (
+        f"regexp_replace(regexp_replace({text}, "
         r"'[ \t\x0B\f\xA0]{2,}|[\t\x0B\f\xA0]', ' ', 'g'), ' ?\n\s*', chr(10), 'g')"
     )
-    return f"trim({lines}, ' ' || chr(10))"
+    return (
+        f"trim(CASE WHEN regexp_matches({text}, {_NEEDS_REPLACING}) THEN {replaced} "
+        f"ELSE {text} END, ' ' || chr(10))"
+    )
 
 
 @dataclass(frozen=True)
