@@ -6,13 +6,15 @@ import dataclasses
 
 import duckdb
 import pytest
-from quality_kit import MART_TABLES, publication_log, write_build_db
+from quality_kit import MART_TABLES, publication_log, write_build_db, write_variant
 
 from orchestration.publish.serving import (
     Publication,
+    content_fingerprint,
     publish,
     rollback,
     served_version,
+    unchanged_version,
     version_files,
 )
 from orchestration.settings import Settings
@@ -116,3 +118,21 @@ def test_an_unknown_storage_version_is_refused_before_anything_is_written(
     with pytest.raises(ValueError, match="storage version"):
         _publish(settings, "run-1")
     assert not settings.serving_db.exists()
+
+
+def test_a_rebuild_with_the_same_content_is_recognised_from_the_fingerprint_recorded(
+    isolated_settings: Settings,
+) -> None:
+    """The fingerprint the run computed once is the one the log records and the next run's
+    rebuild is compared with: the same content matches the served version, new content not."""
+    write_build_db(isolated_settings, export="a")
+    fingerprint = content_fingerprint(isolated_settings)
+    assert unchanged_version(isolated_settings, fingerprint) is None  # nothing served yet
+    run = Publication("run-1", (), (), content_fingerprint=fingerprint)
+    assert publish(isolated_settings, run) == 1
+    log = publication_log(isolated_settings.serving_db)
+    assert [row[-1] for row in log] == [fingerprint]  # content_fingerprint: the last column
+    write_build_db(isolated_settings, export="a")  # rebuilt: the same rows
+    assert unchanged_version(isolated_settings, content_fingerprint(isolated_settings)) == 1
+    write_variant(isolated_settings, "b")
+    assert unchanged_version(isolated_settings, content_fingerprint(isolated_settings)) is None

@@ -27,7 +27,12 @@ from orchestration.publish.gate import (
     run_ledger_seq,
     run_mart_fingerprints,
 )
-from orchestration.publish.serving import Publication, publish, unchanged_version
+from orchestration.publish.serving import (
+    Publication,
+    content_fingerprint,
+    publish,
+    unchanged_version,
+)
 from orchestration.settings import Settings
 
 
@@ -77,7 +82,9 @@ def build_serving_asset(
                 f"between dbt and their checks in this run (another run?): {', '.join(moved)}",
                 metadata={"marts_changed": len(moved)},
             )
-        unchanged = unchanged_version(settings)
+        # Computed once: compared with the served version's, and recorded if published.
+        fingerprint = content_fingerprint(settings)
+        unchanged = unchanged_version(settings, fingerprint)
         if unchanged is not None:
             context.log.info(f"nothing new since version {unchanged}: the serving file stays")
             return dg.MaterializeResult(
@@ -97,6 +104,7 @@ def build_serving_asset(
                     decision.failed_non_blocking,
                     checked,
                     run_ledger_seq(context.instance, context.run_id),
+                    fingerprint,
                 ),
             )
         except MartsChanged as exc:

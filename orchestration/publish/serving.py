@@ -59,6 +59,7 @@ class Publication:
     checks_failed: tuple[str, ...]
     mart_fingerprints: dict[str, str] | None = None  # what the gate checked; None: not compared
     ledger_seq: int | None = None  # newest ledger entry behind the marts; None: every entry
+    content_fingerprint: str | None = None  # content_fingerprint() of the build; None: computed
 
 
 def _sql_path(path: Path) -> str:
@@ -196,16 +197,20 @@ def _served_fingerprint(settings: Settings) -> tuple[int, str | None] | None:
         ).fetchone()
 
 
-def unchanged_version(settings: Settings) -> int | None:
-    """The served version when the build database holds exactly what it published, else None."""
+def content_fingerprint(settings: Settings) -> str:
+    """The build database's marts and newest ledger entry, hashed (what a publication records)."""
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH {_sql_path(settings.build_db)} AS build (READ_ONLY)")
+        return _fingerprint(con)
+
+
+def unchanged_version(settings: Settings, fingerprint: str) -> int | None:
+    """The served version when it was published from content with this fingerprint, else None."""
     served = _served_fingerprint(settings)
     if served is None:
         return None
-    with duckdb.connect() as con:
-        con.execute(f"ATTACH {_sql_path(settings.build_db)} AS build (READ_ONLY)")
-        current = _fingerprint(con)
-    version, fingerprint = served
-    return version if fingerprint == current else None
+    version, published = served
+    return version if published == fingerprint else None
 
 
 def _copy_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -279,7 +284,7 @@ def _write_log(
             previous_seq,
             list(publication.checks_passed),
             list(publication.checks_failed),
-            _fingerprint(con),
+            publication.content_fingerprint or _fingerprint(con),
         ],
     )
 
