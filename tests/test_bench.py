@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
+from empathy_devtools.bench import compare_marts
 from empathy_devtools.bench.daily_exports import add_daily_exports, daily_size
 from empathy_devtools.bench.figures import (
     PROCESS_TOTAL,
@@ -23,7 +25,7 @@ from empathy_devtools.bench.pipeline_runs import LAUNCHER, RunFigures, latest_ru
 from empathy_devtools.demo.generator import DemoSize
 from orchestration.ingest.contract import load_contract
 from orchestration.ingest.mapping import load_source_mapping
-from orchestration.settings import Settings
+from orchestration.settings import MARTS_SCHEMA, Settings
 
 
 def _figures(label: str, steps: dict[str, float], rows: int) -> RunFigures:
@@ -183,3 +185,26 @@ def test_a_run_s_peak_memory_is_its_own_not_the_bench_s(tmp_path: Path) -> None:
     assert usage["returncode"] == 0
     assert usage["peak_rss_kb"] < 100 * 1024, usage
     assert len(held) == 600 * 1024 * 1024
+
+
+def _marts_db(path: Path, rows: list[tuple[str, float, str]]) -> Path:
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"CREATE SCHEMA {MARTS_SCHEMA}")
+        con.execute(
+            f"CREATE TABLE {MARTS_SCHEMA}.fct_value (segment VARCHAR, value_sum_of_squares DOUBLE, "
+            "trained_at VARCHAR)"
+        )
+        con.executemany(f"INSERT INTO {MARTS_SCHEMA}.fct_value VALUES (?, ?, ?)", rows)
+    return path
+
+
+def test_compare_marts_ignores_summation_order_and_run_times_but_not_values(
+    tmp_path: Path,
+) -> None:
+    """The same sums added in another order (last bits of a 1e8 value, which 6 decimal places
+    still saw) and another training time compare equal; a change at the 7th digit does not."""
+    before = _marts_db(tmp_path / "before.duckdb", [("high", 685432128.9089, "09:00")])
+    reordered = _marts_db(tmp_path / "after.duckdb", [("high", 685432128.908899, "10:00")])
+    changed = _marts_db(tmp_path / "changed.duckdb", [("high", 685433128.9089, "09:00")])
+    assert compare_marts.compare(before, reordered) == {"fct_value": (1, 0, 0)}
+    assert compare_marts.compare(before, changed) == {"fct_value": (1, 1, 1)}

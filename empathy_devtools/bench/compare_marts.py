@@ -9,7 +9,8 @@ marts exactly as they were (docs/benchmarks/before_after.md).
 Two things differ between any two builds of the same data and are left out: the times a
 run stamps (`RUN_TIME_COLUMNS`: when a model was fitted or trained, when a text was scored),
 and the last bits of floating-point sums, whose order DuckDB's parallel aggregation does not
-fix (DOUBLE and FLOAT columns are compared rounded to `DECIMALS` places).
+fix (DOUBLE and FLOAT columns are compared to 10 significant digits, as the publication's
+content fingerprint reads them: `stable_value`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.publish.fingerprints import stable_value
 from orchestration.settings import MARTS_SCHEMA
 
 RUN_TIME_COLUMNS = frozenset({"fitted_at", "trained_at", "text_scored_at"})
-DECIMALS = 6
 
 
 def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> set[str]:
@@ -34,18 +35,14 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> set[str]:
 
 
 def _select(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    """The table's columns as compared: run times left out, floating point rounded."""
+    """The table's columns as compared: run times left out, doubles to 10 significant digits."""
     columns = con.execute(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'b' "
         "AND schema_name = ? AND table_name = ? ORDER BY column_index",
         [MARTS_SCHEMA, table],
     ).fetchall()
-    parts = [
-        f'round("{name}", {DECIMALS})' if kind in ("DOUBLE", "FLOAT") else f'"{name}"'
-        for name, kind in columns
-        if name not in RUN_TIME_COLUMNS
-    ]
-    return ", ".join(parts)
+    kept = [(name, kind) for name, kind in columns if name not in RUN_TIME_COLUMNS]
+    return ", ".join(stable_value(name, kind) for name, kind in kept)
 
 
 def compare(before: Path, after: Path) -> dict[str, tuple[int, int, int] | None]:

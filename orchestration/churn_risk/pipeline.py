@@ -30,6 +30,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from orchestration.churn_risk import evaluation, model
+from orchestration.publish.fingerprints import stable_value
 
 FEATURES_RELATION = "intermediate.int_churn_features"
 CUSTOMERS_RELATION = "staging.stg_crm__customers"
@@ -195,21 +196,9 @@ def _exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
 
 # Doubles of SQL aggregates (mean sentiment, summed amounts) can differ in their last bits
 # from one build to the next (parallel summation order): the fingerprint reads them to 10
-# significant digits, as the publication's content fingerprint does, so a rebuild of the same
-# exports is recognised as "nothing new".
-_SIGNIFICANT_DIGITS = 10
+# significant digits (`stable_value`), as the publication's content fingerprint does, so a
+# rebuild of the same exports is recognised as "nothing new".
 _LINEAGE_COLUMNS = ("_ingest_seq", "_loaded_at")
-
-
-def _stable(column: str, data_type: str) -> str:
-    value = '"' + column.replace('"', '""') + '"'
-    if data_type not in ("DOUBLE", "FLOAT", "REAL"):
-        return value
-    return (
-        f"CASE WHEN NOT isfinite({value}) THEN {value} WHEN abs({value}) < 1e-12 THEN 0 "
-        f"ELSE round({value}, {_SIGNIFICANT_DIGITS - 1} - "
-        f"CAST(floor(log10(abs({value}))) AS INTEGER)) END"
-    )
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
@@ -224,7 +213,7 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, s
 
 def _digest(con: duckdb.DuckDBPyConnection, relation: str) -> str:
     columns = _columns(con, relation)
-    row = ", ".join(_stable(c, t) for c, t in columns if c not in _LINEAGE_COLUMNS)
+    row = ", ".join(stable_value(c, t) for c, t in columns if c not in _LINEAGE_COLUMNS)
     (digest,) = con.execute(
         f"SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(row({row}))::HUGEINT), 0)"
         f"::VARCHAR FROM {relation}"

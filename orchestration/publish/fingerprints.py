@@ -14,6 +14,25 @@ METADATA_KEY = "mart_fingerprint"
 LEDGER_KEY = "ledger_seq"  # newest ingest ledger entry the marts were built from
 
 
+# Floating-point results of SQL aggregates can differ in their last bits from one build to
+# the next (parallel summation order): content fingerprints and before/after comparisons
+# read doubles to 10 significant digits (and below 1e-12 as 0).
+STABLE_SIGNIFICANT_DIGITS = 10
+
+
+def stable_value(column: str, data_type: str, qualifier: str = "") -> str:
+    """SQL for a column's value as fingerprints compare it: doubles to 10 significant digits,
+    every other type as it is. `qualifier`: the table alias to prefix, if any."""
+    value = (f"{qualifier}." if qualifier else "") + '"' + column.replace('"', '""') + '"'
+    if data_type not in ("DOUBLE", "FLOAT", "REAL"):
+        return value
+    return (
+        f"CASE WHEN NOT isfinite({value}) THEN {value} WHEN abs({value}) < 1e-12 THEN 0 "
+        f"ELSE round({value}, {STABLE_SIGNIFICANT_DIGITS - 1} - "
+        f"CAST(floor(log10(abs({value}))) AS INTEGER)) END"
+    )
+
+
 class MartsChanged(RuntimeError):
     """The marts differ from the ones this run's gate checked; nothing was published."""
 

@@ -27,7 +27,12 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.publish.fingerprints import MartsChanged, compare, mart_fingerprints
+from orchestration.publish.fingerprints import (
+    MartsChanged,
+    compare,
+    mart_fingerprints,
+    stable_value,
+)
 from orchestration.settings import INGEST_SCHEMA, MARTS_SCHEMA, Settings
 
 _VERSION_FILE = re.compile(r"^empathy_v(\d{4,})\.duckdb$")
@@ -128,25 +133,6 @@ def _mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
-# Floating-point results of SQL aggregates can differ in their last bits from one build to
-# the next (parallel summation order); the content fingerprint reads doubles to 10
-# significant digits (and below 1e-12 as 0), so rebuilding the same exports is recognised as
-# "nothing new".
-_SIGNIFICANT_DIGITS = 10
-
-
-def _stable_value(column: str, data_type: str) -> str:
-    quoted = '"' + column.replace('"', '""') + '"'
-    if data_type not in ("DOUBLE", "FLOAT", "REAL"):
-        return f"t.{quoted}"
-    value = f"t.{quoted}"
-    return (
-        f"CASE WHEN NOT isfinite({value}) THEN {value} WHEN abs({value}) < 1e-12 THEN 0 "
-        f"ELSE round({value}, {_SIGNIFICANT_DIGITS - 1} - "
-        f"CAST(floor(log10(abs({value}))) AS INTEGER)) END"
-    )
-
-
 def _row_hash(con: duckdb.DuckDBPyConnection, table: str) -> str:
     """`hash(...)` of a row of the mart, doubles to 10 significant digits."""
     columns = con.execute(
@@ -155,7 +141,8 @@ def _row_hash(con: duckdb.DuckDBPyConnection, table: str) -> str:
         "ORDER BY column_index",
         [MARTS_SCHEMA, table],
     ).fetchall()
-    return f"hash(row({', '.join(_stable_value(c, t) for c, t in columns)}))"
+    values = ", ".join(stable_value(c, t, "t") for c, t in columns)
+    return f"hash(row({values}))"
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
