@@ -56,7 +56,7 @@ touchpoints as {{ inline_cte() }} (
 {#- One pass in journey order over the columns it needs: number, previous touchpoint, the
     previous inbound contact (the latest one before this row) and the journey's means. The
     means sum in that order over the whole journey, so they are the same to the last bit on
-    every run (an unordered mean sums in whatever order the threads deliver). #}
+    every run (an unordered mean sums in whatever order the threads deliver). -#}
 journey as (
     select
         touchpoint_id,
@@ -83,7 +83,7 @@ journey as (
 ),
 
 {#- An episode: inbound contacts of one customer, each opened within
-    var('journey_episode_gap_days') of the one before; a longer silence starts a new one. #}
+    var('journey_episode_gap_days') of the one before; a longer silence starts a new one. -#}
 contact_episodes as (
     select
         touchpoint_id,
