@@ -12,7 +12,7 @@ export DAGSTER_HOME := $(EMPATHY_WORKSPACE)/dagster_home
 endif
 export DAGSTER_HOME ?= $(abspath .dagster_home)
 MANIFEST := dbt_project/target/manifest.json
-DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)
+DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' \) -print 2>/dev/null)
 
 .PHONY: setup run test dev bench eval-text lint rollback clean spark-setup spark-check
 

@@ -28,6 +28,7 @@ from dagster_dbt.dbt_manifest import validate_manifest
 from dbt.version import __version__ as dbt_core_version
 from packaging.version import Version
 
+from orchestration.dbt_manifest import manifest_is_stale
 from orchestration.defs import dbt_checks
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
@@ -99,10 +100,11 @@ class LayerAndTierTranslator(DagsterDbtTranslator):
         return None
 
 
-# One way to prepare the manifest: `make setup` parses when a dbt file changed (Makefile rule);
-# `dagster dev` re-parses on start (`prepare_if_dev`).
+# One rule to prepare the manifest: parse when a dbt file changed. `make setup` does (Makefile
+# rule); `dagster dev` does on start and on reload (`prepare_if_dev` parses only under it).
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
+if manifest_is_stale(dbt_project.manifest_path, DBT_PROJECT_DIR):
+    dbt_project.prepare_if_dev()
 if not dbt_project.manifest_path.exists():
     raise FileNotFoundError(
         f"{dbt_project.manifest_path} is missing: run `make setup` (it runs `dbt parse`)"
