@@ -120,6 +120,7 @@ def test_figures_are_written_as_json_and_a_markdown_table_of_every_step(tmp_path
             "cpu_model": "cpu",
             "memory_gb": 1.0,
             "load_average_1min": 0.5,
+            "speed": {"python_loop_seconds": 1.234, "duckdb_aggregate_seconds": 0.567},
             "python": "3.11",
             "versions": {"dagster": "1"},
             "git_commit": "abc",
@@ -153,6 +154,7 @@ def test_figures_are_written_as_json_and_a_markdown_table_of_every_step(tmp_path
     # The daily table: history, rows before, new rows, ..., dbt step daily / full (33 / 33).
     assert rows["1,000"].replace(" ", "").startswith("|1,000|10,000|50|")
     assert rows["1,000"].rstrip(" |").endswith("1.00")
+    assert "pure-Python loop 1.234 s, a fixed DuckDB aggregate 0.567 s" in page
 
 
 def test_bench_options_reach_the_bench_even_when_an_option_comes_first(monkeypatch) -> None:

@@ -205,6 +205,12 @@ def markdown(figures: dict) -> str:
         f"work on the machine slows every figure); Python {env['python']}, {versions}; "
         f"git commit {env['git_commit']}{dirty}. Figures: `pipeline.json`.",
         "",
+        f"Machine speed (one core, lower is faster): a fixed pure-Python loop "
+        f"{env['speed']['python_loop_seconds']} s, a fixed DuckDB aggregate "
+        f"{env['speed']['duckdb_aggregate_seconds']} s "
+        "(`empathy_devtools/bench/environment.py`). Figures from other dates or machines "
+        "compare with these only as far as these two agree.",
+        "",
         "Each run is `empathy run` in its own process and folder; step times are the Dagster "
         "step statistics of the run (STEP_START to STEP_SUCCESS). *full*: first run on demo "
         "exports of that many customers (15 months). *growth k*: time ~ rows^k between the "
