@@ -47,9 +47,14 @@ def _location_loaded(port: int) -> bool:
         data=LOCATION_LOADED.encode(),
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=5) as response:
-        entries = json.load(response)["data"]["workspaceOrError"]["locationEntries"]
-    return bool(entries) and all(entry["loadStatus"] == "LOADED" for entry in entries)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            answer = json.load(response)
+    except OSError:
+        return False
+    workspace = (answer.get("data") or {}).get("workspaceOrError") or {}
+    entries = workspace.get("locationEntries") or []
+    return bool(entries) and all(entry.get("loadStatus") == "LOADED" for entry in entries)
 
 
 def _parse_files() -> dict[Path, int]:
