@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import duckdb
 
+from orchestration.ingest.sql_text import quote_identifier
+
 METADATA_KEY = "mart_fingerprint"
 LEDGER_KEY = "ledger_seq"  # newest ingest ledger entry the marts were built from
 
@@ -23,7 +25,7 @@ STABLE_SIGNIFICANT_DIGITS = 10
 def stable_value(column: str, data_type: str, qualifier: str = "") -> str:
     """SQL for a column's value as fingerprints compare it: doubles to 10 significant digits,
     every other type as it is. `qualifier`: the table alias to prefix, if any."""
-    value = (f"{qualifier}." if qualifier else "") + '"' + column.replace('"', '""') + '"'
+    value = (f"{qualifier}." if qualifier else "") + quote_identifier(column)
     if data_type not in ("DOUBLE", "FLOAT", "REAL"):
         return value
     return (
