@@ -1,4 +1,5 @@
-"""Whether the parsed dbt manifest is older than the dbt project's files.
+"""Whether the parsed dbt manifest is older than the dbt project's files, and where a build
+database's dbt artifacts live.
 
 `make setup` parses when a dbt file changed (its Makefile rule); `empathy dev` parses on
 start or reload under the same rule (`orchestration/defs/dbt_models.py`), not every time:
@@ -9,12 +10,26 @@ which then fits only the profile it was written with.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 # The files the Makefile's manifest rule depends on (DBT_SOURCES): models, tests, macros,
 # properties, docs blocks, seeds, dbt_project.yml and profiles.yml; dbt's output (the
 # manifest's own folder) is not among them.
 SOURCE_SUFFIXES = frozenset({".sql", ".yml", ".csv", ".md"})
+RUN_TARGET = "dbt_target"
+
+
+def dbt_executable() -> str:
+    """The `dbt` next to this interpreter (the virtualenv's), else whatever is on PATH."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else "dbt"
+
+
+def run_target_path(build_db: Path) -> Path:
+    """dbt's target folder for the builds of `build_db`: run results, logs and the parse state,
+    beside the database they describe (one writer at a time, so one dbt at a time uses it)."""
+    return build_db.parent / RUN_TARGET
 
 
 def newest_source_mtime(project_dir: Path, output_dir: Path) -> float:

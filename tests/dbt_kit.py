@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from orchestration.defs.dbt_models import dbt_executable
+from orchestration.dbt_manifest import dbt_executable
 from orchestration.settings import DBT_PROJECT_DIR
 
 

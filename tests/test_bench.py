@@ -128,7 +128,7 @@ def test_figures_are_written_as_json_and_a_markdown_table_of_every_step(tmp_path
         },
         "full_runs": [
             {"customers": 100, "demo_seconds": 1.0, "run": small.as_dict()},
-            {"customers": 1000, "demo_seconds": 4.0, "run": large.as_dict()},
+            {"customers": 1000, "demo_seconds": 4.0, "run": large.as_dict(), "parse_seconds": 6.5},
         ],
         "scaling": scaling(small, large),
         "daily": {
@@ -149,6 +149,7 @@ def test_figures_are_written_as_json_and_a_markdown_table_of_every_step(tmp_path
     rows = {line.split("|")[1].strip(): line for line in page.splitlines() if line.startswith("|")}
     for step in ("demo generation", "ingest_crm", "dbt_models", RUN_TOTAL, PROCESS_TOTAL):
         assert step in rows
+    assert rows["dbt parse (install)"].replace(" ", "").startswith("|dbtparse(install)|–|6.50|")
     assert "| 0.02 |" in rows["ingest_crm"]  # daily / full of ingestion: 0.4 / 20
     assert "| 1.00 |" in rows["dbt_models"]  # daily / full of dbt: 33 / 33
     # The daily table: history, rows before, new rows, ..., dbt step daily / full (33 / 33).

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from conftest import copy_pipeline_state, run_empathy
 
-from orchestration.defs.dbt_models import DBT_TARGET
+from orchestration.dbt_manifest import run_target_path
 from orchestration.settings import Settings, environment_under
 
 pytestmark = pytest.mark.slow
@@ -34,7 +34,7 @@ def test_second_run_adds_no_rows_anywhere(
     settings = isolated_settings
     build_before = _row_counts(settings.build_db)
     serving_bytes = settings.serving_db.read_bytes()
-    run_results = settings.build_db.parent / DBT_TARGET / "run_results.json"
+    run_results = run_target_path(settings.build_db) / "run_results.json"
     dbt_results = run_results.read_bytes()
     ran = [r["unique_id"] for r in json.loads(dbt_results)["results"]]
     assert ran and not [u for u in ran if u.startswith("unit_test.")]  # CI runs those

@@ -69,8 +69,12 @@ def step_table(figures: dict) -> str:
     header = ["step", *(f"full {f['customers']:,} cust. (s)" for f in figures["full_runs"])]
     header += ["growth k", "daily (s)", "daily / full", "no-op (s)", "no-op / full"]
     daily_ratio, noop_ratio = ratio_to(daily, full[-1]), ratio_to(noop, full[-1])
-    demo = [["demo generation", *(f["demo_seconds"] for f in figures["full_runs"])]]
-    demo[0] += [None] * (len(header) - len(demo[0]))
+    install = [
+        ["demo generation", *(f["demo_seconds"] for f in figures["full_runs"])],
+        ["dbt parse (install)", *(f.get("parse_seconds") for f in figures["full_runs"])],
+    ]
+    for row in install:
+        row += [None] * (len(header) - len(row))
     rows = [
         [
             step,
@@ -83,7 +87,7 @@ def step_table(figures: dict) -> str:
         ]
         for step in timings(full[-1])
     ]
-    return _table(header, demo + rows)
+    return _table(header, install + rows)
 
 
 def _ratio(part: float, whole: float) -> float | None:
@@ -213,7 +217,9 @@ def markdown(figures: dict) -> str:
         "",
         "Each run is `empathy run` in its own process and folder; step times are the Dagster "
         "step statistics of the run (STEP_START to STEP_SUCCESS). *full*: first run on demo "
-        "exports of that many customers (15 months). *growth k*: time ~ rows^k between the "
+        "exports of that many customers (15 months), after `dbt parse` for the folder's "
+        "database as `make setup` does for yours (*dbt parse (install)*, not in the run's "
+        "figures). *growth k*: time ~ rows^k between the "
         "smallest and largest full run (1 = linear, above 1 = worse than linear, below 1 = fixed "
         f"costs dominate). *daily*: a rerun of the largest after {daily['files_added']} new "
         f"export files ({daily['customers']} other customers' month: "

@@ -13,7 +13,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.settings import PROJECT_ROOT, environment_under
+from orchestration.dbt_manifest import dbt_executable, run_target_path
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, environment_under
 
 LAUNCHER = Path(__file__).with_name("rusage_launcher.py")
 
@@ -70,6 +71,35 @@ def warehouse_counts(build_db: Path) -> tuple[dict[str, int], int]:
         ).fetchall()
         texts = con.execute("SELECT count(*) FROM enrichment.text_scores").fetchone()
     return dict(rows), int(texts[0]) if texts else 0
+
+
+def parse_as_installed(root: Path) -> float:
+    """What `make setup` does for the build database under `root`: `dbt parse` with that
+    database's profile. dbt keeps a parse state for one profile (the database path is part of
+    it), so without this the first run of a fresh folder parses the whole project, which a
+    user's first `make run` after `make setup` does not. Returns the seconds it took.
+    """
+    env = environment_under(root)
+    target = run_target_path(Path(env["EMPATHY_BUILD_DB"]))
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            *(dbt_executable(), "parse", "--quiet"),
+            *("--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)),
+            *("--target-path", str(target), "--log-path", str(root / "install_logs")),
+        ],
+        env={**os.environ, **env},
+        capture_output=True,
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def parsed_whole_project(root: Path) -> bool:
+    """Whether dbt's last build under `root` parsed the whole project (its parse state did
+    not fit: another profile, dbt version or project variables)."""
+    log = run_target_path(Path(environment_under(root)["EMPATHY_BUILD_DB"])) / "dbt.log"
+    return "Unable to do partial parsing" in log.read_text("utf-8", errors="replace")
 
 
 def run_pipeline(root: Path, label: str, *args: str) -> RunFigures:

@@ -13,7 +13,6 @@ the build database.
 """
 
 import os
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, redirect_stdout
 from functools import cached_property
@@ -28,7 +27,7 @@ from dagster_dbt.dbt_manifest import validate_manifest
 from dbt.version import __version__ as dbt_core_version
 from packaging.version import Version
 
-from orchestration.dbt_manifest import manifest_is_stale
+from orchestration.dbt_manifest import dbt_executable, manifest_is_stale, run_target_path
 from orchestration.defs import dbt_checks
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
@@ -49,7 +48,6 @@ from orchestration.publish.fingerprints import (
 from orchestration.settings import DBT_PROJECT_DIR, MARTS_SCHEMA, Settings
 
 SEED_GROUP = "reference"
-DBT_TARGET = "dbt_target"
 PIPELINE_JOB = "empathy_pipeline"
 # Unit tests check the metric math on fixed inputs: they run in CI (tests/test_dbt_unit_tests.py),
 # not on every production build, where they would test the same code against the same inputs.
@@ -57,12 +55,6 @@ PRODUCTION_EXCLUDE = ("--exclude", "resource_type:unit_test")
 # dbt's file log at debug level writes every SQL statement (~20 MB per build) and costs about a
 # sixth of dbt's CPU time; at info level it keeps a line per node, as the console log does.
 FILE_LOG_LEVEL = ("--log-level-file", "info")
-
-
-def dbt_executable() -> str:
-    """The `dbt` next to this interpreter (the virtualenv's), else whatever is on PATH."""
-    beside = Path(sys.executable).with_name("dbt")
-    return str(beside) if beside.exists() else "dbt"
 
 
 @contextmanager
@@ -217,13 +209,13 @@ def dbt_models(
         invocation = dbt.cli(
             args,
             context=context,
-            target_path=build_db.parent / DBT_TARGET,
+            target_path=run_target_path(build_db),
             raise_on_error=False,
             manifest=_manifest,
             dagster_dbt_translator=_translator,
         )
         tests = dbt_checks.TestCollector(_manifest)
-        with _dbt_echo(build_db.parent / DBT_TARGET / "dbt_console.log"):
+        with _dbt_echo(run_target_path(build_db) / "dbt_console.log"):
             for event in invocation.stream_raw_events():
                 if tests.take(event.raw_event):
                     continue
