@@ -48,6 +48,14 @@ def _default_key_file() -> Path:
 
 
 MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+# DuckDB's memory per process, unless EMPATHY_DUCKDB_MEMORY_LIMIT / EMPATHY_DBT_MEMORY_LIMIT say
+# otherwise: the pipeline's process (ingestion, text scoring, the Python models, publication)
+# holds Dagster, pandas and scikit-learn beside DuckDB (about 0.5 GB), dbt's about 0.25 GB, so
+# dbt's build gets more and each process stays under 2 GB (DECISIONLOG.md, "DuckDB's memory").
+# dbt_project/profiles.yml repeats dbt's as its own default (dbt by hand): a test keeps the two
+# equal, since the profile's settings are part of dbt's parse state.
+DEFAULT_MEMORY_LIMIT = "1GB"
+DEFAULT_DBT_MEMORY_LIMIT = "1536MB"
 
 
 @dataclass(frozen=True)
@@ -65,16 +73,22 @@ class Settings:
     # Python models (churn, support need, CLV) retrain when the data's as-of date has moved
     # this many days past the one they were trained on; other runs score with the stored model.
     retrain_after_days: int = 30
-    # DuckDB's memory for the pipeline's writes and dbt's build; beyond it DuckDB spills to
-    # disk (the build database's folder) instead of growing. DuckDB's own default is 80% of RAM.
-    duckdb_memory_limit: str = "1GB"
+    # DuckDB's memory in the pipeline's writing connections and in dbt's build; beyond it
+    # DuckDB spills to disk (the build database's folder) instead of growing. DuckDB's own
+    # default is 80% of RAM.
+    duckdb_memory_limit: str = DEFAULT_MEMORY_LIMIT
+    dbt_memory_limit: str = DEFAULT_DBT_MEMORY_LIMIT
 
     def __post_init__(self) -> None:
-        if not MEMORY_LIMIT.fullmatch(self.duckdb_memory_limit):
-            raise ValueError(
-                f"EMPATHY_DUCKDB_MEMORY_LIMIT={self.duckdb_memory_limit!r} is not a memory size: "
-                "write a number and a unit, e.g. 1GB, 1536MB or 4GiB."
-            )
+        for variable, value in (
+            ("EMPATHY_DUCKDB_MEMORY_LIMIT", self.duckdb_memory_limit),
+            ("EMPATHY_DBT_MEMORY_LIMIT", self.dbt_memory_limit),
+        ):
+            if not MEMORY_LIMIT.fullmatch(value):
+                raise ValueError(
+                    f"{variable}={value!r} is not a memory size: "
+                    "write a number and a unit, e.g. 1GB, 1536MB or 4GiB."
+                )
 
     def connect_build(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         """The build database (a context manager) with DuckDB's memory limited (for writers)."""
@@ -109,7 +123,12 @@ class Settings:
             serving_storage_version=os.environ.get("EMPATHY_SERVING_STORAGE_VERSION", "v1.0.0"),
             keep_versions=int(os.environ.get("EMPATHY_KEEP_VERSIONS", "5")),
             retrain_after_days=int(os.environ.get("EMPATHY_RETRAIN_AFTER_DAYS", "30")),
-            duckdb_memory_limit=os.environ.get("EMPATHY_DUCKDB_MEMORY_LIMIT", "1GB").strip(),
+            duckdb_memory_limit=os.environ.get(
+                "EMPATHY_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT
+            ).strip(),
+            dbt_memory_limit=os.environ.get(
+                "EMPATHY_DBT_MEMORY_LIMIT", DEFAULT_DBT_MEMORY_LIMIT
+            ).strip(),
         )
 
 

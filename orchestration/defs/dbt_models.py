@@ -198,13 +198,13 @@ def dbt_models(
     ]
     # DbtCliResource hands this process's environment to the dbt subprocess it starts in
     # `cli`; profiles.yml reads the database path from EMPATHY_BUILD_DB and DuckDB's memory
-    # limit from EMPATHY_DUCKDB_MEMORY_LIMIT. dbt's artifacts go
+    # limit from EMPATHY_DBT_MEMORY_LIMIT. dbt's artifacts go
     # next to the database they describe (one writer at a time: the pool), which also lets
     # dbt parse only what changed since the last run.
     with (
         only_transient_retried(),
         environment_variable("EMPATHY_BUILD_DB", str(build_db)),
-        environment_variable("EMPATHY_DUCKDB_MEMORY_LIMIT", resolved.duckdb_memory_limit),
+        environment_variable("EMPATHY_DBT_MEMORY_LIMIT", resolved.dbt_memory_limit),
     ):
         invocation = dbt.cli(
             args,
