@@ -7,8 +7,8 @@ the wanted ranks from value buckets (two levels); on edge cases (groups of 1 and
 ties, -0.0, negatives, a null group, every value in one bucket, groups spanning hundreds of
 buckets) it must give bit for bit what ranking every row with window functions gives (the
 macro before the two levels). It must also run under a memory limit smaller than its input
-(DuckDB spills to disk), as the service marts do at 200,000 customers under the pipeline's
-1 GB bound, also when every value falls in one bucket (all rows are then ranked).
+(DuckDB spills to disk), as the service marts may at 200,000 customers and more under dbt's
+memory bound, also when every value falls in one bucket (all rows are then ranked).
 """
 
 from __future__ import annotations
