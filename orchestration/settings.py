@@ -51,7 +51,8 @@ MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.I
 # DuckDB's memory per process, unless EMPATHY_DUCKDB_MEMORY_LIMIT / EMPATHY_DBT_MEMORY_LIMIT say
 # otherwise: the pipeline's process (ingestion, text scoring, the Python models, publication)
 # holds Dagster, pandas and scikit-learn beside DuckDB (about 0.5 GB), dbt's about 0.25 GB, so
-# dbt's build gets more and each process stays under 2 GB (DECISIONLOG.md, "DuckDB's memory").
+# dbt's build gets more and each process stays under 2 GB (DECISIONLOG.md, "dbt's build has its
+# own DuckDB memory bound").
 # dbt_project/profiles.yml repeats dbt's as its own default (dbt by hand): a test keeps the two
 # equal, since the profile's settings are part of dbt's parse state.
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -73,9 +74,9 @@ class Settings:
     # Python models (churn, support need, CLV) retrain when the data's as-of date has moved
     # this many days past the one they were trained on; other runs score with the stored model.
     retrain_after_days: int = 30
-    # DuckDB's memory in the pipeline's writing connections and in dbt's build; beyond it
-    # DuckDB spills to disk (the build database's folder) instead of growing. DuckDB's own
-    # default is 80% of RAM.
+    # DuckDB's memory in the pipeline's writing connections (`duckdb_memory_limit`) and in
+    # dbt's build (`dbt_memory_limit`); beyond it DuckDB spills to disk (the build database's
+    # folder) instead of growing. DuckDB's own default is 80% of RAM.
     duckdb_memory_limit: str = DEFAULT_MEMORY_LIMIT
     dbt_memory_limit: str = DEFAULT_DBT_MEMORY_LIMIT
 
