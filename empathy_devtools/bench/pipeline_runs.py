@@ -73,14 +73,18 @@ def warehouse_counts(build_db: Path) -> tuple[dict[str, int], int]:
     return dict(rows), int(texts[0]) if texts else 0
 
 
+def _run_target(root: Path) -> Path:
+    """dbt's target folder for the runs under `root` (the pipeline's, beside its database)."""
+    return run_target_path(Path(environment_under(root)["EMPATHY_BUILD_DB"]))
+
+
 def parse_as_installed(root: Path) -> float:
     """What `make setup` does for the build database under `root`: `dbt parse` with that
     database's profile. dbt keeps a parse state for one profile (the database path is part of
     it), so without this the first run of a fresh folder parses the whole project, which a
     user's first `make run` after `make setup` does not. Returns the seconds it took.
     """
-    env = environment_under(root)
-    target = run_target_path(Path(env["EMPATHY_BUILD_DB"]))
+    target = _run_target(root)
     started = time.perf_counter()
     subprocess.run(
         [
@@ -88,7 +92,7 @@ def parse_as_installed(root: Path) -> float:
             *("--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)),
             *("--target-path", str(target), "--log-path", str(root / "install_logs")),
         ],
-        env={**os.environ, **env},
+        env={**os.environ, **environment_under(root)},
         capture_output=True,
         check=True,
     )
@@ -98,7 +102,7 @@ def parse_as_installed(root: Path) -> float:
 def parsed_whole_project(root: Path) -> bool:
     """Whether dbt's last build under `root` parsed the whole project (its parse state did
     not fit: another profile, dbt version or project variables)."""
-    log = run_target_path(Path(environment_under(root)["EMPATHY_BUILD_DB"])) / "dbt.log"
+    log = _run_target(root) / "dbt.log"
     return "Unable to do partial parsing" in log.read_text("utf-8", errors="replace")
 
 

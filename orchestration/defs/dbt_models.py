@@ -215,7 +215,7 @@ def dbt_models(
             dagster_dbt_translator=_translator,
         )
         tests = dbt_checks.TestCollector(_manifest)
-        with _dbt_echo(run_target_path(build_db) / "dbt_console.log"):
+        with _dbt_echo(invocation.target_path / "dbt_console.log"):
             for event in invocation.stream_raw_events():
                 if tests.take(event.raw_event):
                     continue
