@@ -7,28 +7,47 @@
       its first day; weeks start on Monday);
     - 'weekday': '1-Monday' ... '7-Sunday';
     - any other name: the column's value.
-    A missing value is grouped as 'unknown', so every grain adds up to the overall count. -#}
+    A missing value is grouped as 'unknown', so every grain adds up to the overall count.
+
+    The relation is read once and crossed with the list of grains (DECISIONLOG.md, "The
+    grains in one pass"): a `union all` of one select per grain reads it once per grain, which
+    on Spark repeats the whole plan of the relation in the query for every grain. -#}
 {% macro explode_to_grains(relation, grains) -%}
+{%- set values = {} -%}
+{%- set periods = {} -%}
 {%- for grain, column in grains.items() %}
 {%- if grain == 'overall' %}
-    {%- set value = "'overall'" -%}
-    {%- set period = 'cast(null as date)' -%}
+    {%- do values.update({grain: "'overall'"}) -%}
 {%- elif grain in ['day', 'week', 'month', 'quarter'] %}
-    {%- set period = 'cast(' ~ dbt.date_trunc(grain, column) ~ ' as date)' -%}
-    {%- set value = 'cast(' ~ period ~ ' as ' ~ dbt.type_string() ~ ')' -%}
+    {%- do periods.update({grain: 'cast(' ~ dbt.date_trunc(grain, column) ~ ' as date)'}) -%}
+    {%- do values.update({grain: 'cast(' ~ periods[grain] ~ ' as ' ~ dbt.type_string() ~ ')'}) -%}
 {%- elif grain == 'weekday' %}
-    {%- set value = weekday_label(column) -%}
-    {%- set period = 'cast(null as date)' -%}
+    {%- do values.update({grain: weekday_label(column)}) -%}
 {%- else %}
-    {%- set value = 'cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')' -%}
-    {%- set period = 'cast(null as date)' -%}
+    {%- do values.update({grain: 'cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')'}) -%}
 {%- endif %}
-select
-    '{{ grain }}' as grain,
-    coalesce({{ value }}, 'unknown') as grain_value,
-    {{ period }} as period_start,
-    *
-from {{ relation }}
-{% if not loop.last %}union all{% endif %}
 {%- endfor %}
+select
+    grains.grain,
+    coalesce(case grains.grain
+        {%- for grain, value in values.items() %}
+        when '{{ grain }}' then {{ value }}
+        {%- endfor %}
+    end, 'unknown') as grain_value,
+    {% if periods -%}
+    case grains.grain
+        {%- for grain, period in periods.items() %}
+        when '{{ grain }}' then {{ period }}
+        {%- endfor %}
+    end
+    {%- else -%}
+    cast(null as date)
+    {%- endif %} as period_start,
+    exploded_rows.*
+from {{ relation }} as exploded_rows
+cross join (
+    {%- for grain in grains %}
+    select '{{ grain }}' as grain{% if not loop.last %} union all{% endif %}
+    {%- endfor %}
+) as grains
 {%- endmacro %}
