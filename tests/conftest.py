@@ -1,8 +1,9 @@
 """Shared fixtures: isolated settings, and one real pipeline run on demo exports per session.
 
-`demo_pipeline` runs once per test session, whichever xdist worker asks first (a file lock
-in the session's shared temporary folder); every test treats it as read-only, and a test
-that runs the pipeline again works on a copy (`copy_pipeline_state`).
+`demo_pipeline` runs once per test session, as do the `planted` and `unplanted` warehouses
+(tests/shared_builds.py: whichever xdist worker asks first builds, in the session's shared
+temporary folder); every test treats them as read-only, and a test that runs the pipeline
+again works on a copy (`copy_pipeline_state`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from effects_warehouse import Warehouse, shared_warehouse
-from filelock import FileLock
+from effects_warehouse import Warehouse, build_warehouse
+from shared_builds import SharedBuild, needed_by, session_folder
 
 from orchestration.settings import PROJECT_ROOT, Settings, environment_under
 
@@ -71,8 +72,11 @@ def run_empathy(env: dict[str, str], *args: str, timeout: int = 900) -> subproce
     )
 
 
-def _build_demo_pipeline(root: Path) -> str:
-    """Demo exports under `root`, then `empathy run`; returns the run's output."""
+RUN_OUTPUT = "empathy_run.out"
+
+
+def _build_demo_pipeline(root: Path) -> None:
+    """Demo exports under `root`, then `empathy run`, whose output goes to `root/RUN_OUTPUT`."""
     shutil.rmtree(root, ignore_errors=True)
     env = environment_under(root)
     demo = run_empathy(
@@ -86,26 +90,33 @@ def _build_demo_pipeline(root: Path) -> str:
     assert demo.returncode == 0, demo.stdout + demo.stderr
     run = run_empathy(env, "run")
     assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
-    return run.stdout
+    (root / RUN_OUTPUT).write_text(run.stdout)
+
+
+SHARED_BUILDS = {
+    "demo_pipeline": SharedBuild("demo_pipeline", _build_demo_pipeline),
+    "planted": SharedBuild("effects_planted", lambda root: build_warehouse(root, None)),
+    "unplanted": SharedBuild("effects_unplanted", lambda root: build_warehouse(root, frozenset())),
+}
+
+
+def _shared_build(request: pytest.FixtureRequest, worker_id: str) -> Path:
+    """The root of the shared build that the requesting fixture is named after."""
+    factory = request.getfixturevalue("tmp_path_factory")
+    needed = needed_by(request.session, SHARED_BUILDS)
+    return SHARED_BUILDS[request.fixturename].get(session_folder(factory, worker_id), needed)
 
 
 @pytest.fixture(scope="session")
-def demo_pipeline(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> PipelineRun:
+def demo_pipeline(request: pytest.FixtureRequest, worker_id: str) -> PipelineRun:
     """Generate demo exports and run the whole pipeline once, as `make run` does."""
-    shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        shared = shared.parent  # the session's folder, common to all workers
-    root = shared / "demo_pipeline"
-    output_file = shared / "demo_pipeline.out"
-    with FileLock(f"{output_file}.lock"):
-        if not output_file.exists():
-            output_file.write_text(_build_demo_pipeline(root))
+    root = _shared_build(request, worker_id)
     env = environment_under(root)
     with pytest.MonkeyPatch.context() as mp:
         for name, value in env.items():
             mp.setenv(name, value)
         settings = Settings.from_env()
-    return PipelineRun(settings=settings, env=env, output=output_file.read_text())
+    return PipelineRun(settings=settings, env=env, output=(root / RUN_OUTPUT).read_text())
 
 
 def copy_pipeline_state(source: Settings, target: Settings) -> None:
@@ -122,12 +133,12 @@ def copy_pipeline_state(source: Settings, target: Settings) -> None:
 
 
 @pytest.fixture(scope="session")
-def planted(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Warehouse:
+def planted(request: pytest.FixtureRequest, worker_id: str) -> Warehouse:
     """The default-size demo warehouse with every planted effect (tests/effects_warehouse.py)."""
-    return shared_warehouse(tmp_path_factory, worker_id, "planted", effects=None)
+    return Warehouse.at(_shared_build(request, worker_id))
 
 
 @pytest.fixture(scope="session")
-def unplanted(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Warehouse:
+def unplanted(request: pytest.FixtureRequest, worker_id: str) -> Warehouse:
     """The default-size demo warehouse with no planted effect: only noise to find."""
-    return shared_warehouse(tmp_path_factory, worker_id, "unplanted", effects=frozenset())
+    return Warehouse.at(_shared_build(request, worker_id))

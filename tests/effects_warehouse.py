@@ -1,10 +1,9 @@
 """Two demo warehouses at the generator's default size, for planted-effect tests of every tier.
 
 `planted` has every effect of the ground-truth file, `unplanted` none. Each is built once per
-test session, whichever xdist worker asks first (a file lock in the session's shared folder):
-demo exports -> ingestion of every source -> text enrichment -> `dbt build` of every model
-(no Dagster, no gates, no publication: these tests are about the numbers). Tests treat both
-as read-only.
+test session (tests/shared_builds.py, fixtures in conftest.py): demo exports -> ingestion of
+every source -> text enrichment -> `dbt build` of every model (no Dagster, no gates, no
+publication: these tests are about the numbers). Tests treat both as read-only.
 
 At the default size (2,000 customers, the size `make run` uses): at a few hundred customers
 most planted effects are, honestly, not distinguishable from noise.
@@ -20,7 +19,6 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_kit import run_dbt
-from filelock import FileLock
 
 from empathy_devtools.demo.generator import DemoSize, generate
 from orchestration.ingest import ingest_source, load_contract
@@ -47,6 +45,12 @@ class Warehouse:
             cursor = con.execute(sql, params or [])
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    @classmethod
+    def at(cls, root: Path) -> Warehouse:
+        """The warehouse `build_warehouse` built under `root`."""
+        truth = json.loads((root / "landing" / "ground_truth.json").read_text())
+        return cls(root / "build.duckdb", truth)
 
     @property
     def landing_dir(self) -> Path:
@@ -77,20 +81,3 @@ def build_warehouse(root: Path, effects: frozenset[str] | None, seed: int = EFFE
     # What the build ran, unit tests included (production runs exclude them): for
     # tests/test_dbt_unit_tests.py, whatever later runs dbt in this folder.
     shutil.copy(root / "target" / "run_results.json", root / BUILD_RESULTS)
-
-
-def shared_warehouse(
-    factory: pytest.TempPathFactory, worker_id: str, name: str, effects: frozenset[str] | None
-) -> Warehouse:
-    """The session's warehouse `name`, built by the first worker that asks for it."""
-    shared = factory.getbasetemp()
-    if worker_id != "master":
-        shared = shared.parent  # the session's folder, common to all workers
-    root = shared / f"effects_{name}"
-    done = shared / f"effects_{name}.done"
-    with FileLock(f"{done}.lock"):
-        if not done.exists():
-            build_warehouse(root, effects)
-            done.touch()
-    truth = json.loads((root / "landing" / "ground_truth.json").read_text())
-    return Warehouse(root / "build.duckdb", truth)
