@@ -16,26 +16,39 @@ window_ as (
 ),
 
 values_ as (
-    {%- for segmentation, _ in segmentations %}
-    {%- set segment_column = 'empathy_segment' if segmentation == 'empathy_segment' else 'felt_understood_segment' %}
+    {#- every customer once per value measure and segmentation: the customers crossed with the
+        measures and the segmentations, one read of the customers (a union all per pair reads
+        them six times, and repeats their plan six times on Spark) -#}
     select
-        'historical_cltv' as value_measure, '{{ segmentation }}' as segmentation,
-        customers.{{ segment_column }} as segment, customers.historical_cltv as value
-    from customers cross join window_
-    where window_.n_orders > 0
-    union all
-    select
-        'revenue_in_outcome_window', '{{ segmentation }}', customers.{{ segment_column }},
-        customers.revenue_in_outcome_window
-    from customers cross join window_
-    where window_.n_orders > 0 and customers.is_active_at_as_of
-    union all
-    select
-        'reported_cltv', '{{ segmentation }}', customers.{{ segment_column }}, customers.reported_cltv
+        measures.value_measure,
+        segmentations.segmentation,
+        case segmentations.segmentation
+            {%- for segmentation, _ in segmentations %}
+            when '{{ segmentation }}' then customers.{{ 'empathy_segment' if segmentation == 'empathy_segment' else 'felt_understood_segment' }}
+            {%- endfor %}
+        end as segment,
+        case measures.value_measure
+            when 'historical_cltv' then customers.historical_cltv
+            when 'revenue_in_outcome_window' then customers.revenue_in_outcome_window
+            when 'reported_cltv' then customers.reported_cltv
+        end as value
     from customers
-    where customers.reported_cltv is not null
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    cross join window_
+    cross join (
+        select 'historical_cltv' as value_measure
+        union all select 'revenue_in_outcome_window'
+        union all select 'reported_cltv'
+    ) as measures
+    cross join (
+        {%- for segmentation, _ in segmentations %}
+        select '{{ segmentation }}' as segmentation{% if not loop.last %} union all{% endif %}
+        {%- endfor %}
+    ) as segmentations
+    where case measures.value_measure
+        when 'historical_cltv' then window_.n_orders > 0
+        when 'revenue_in_outcome_window' then window_.n_orders > 0 and customers.is_active_at_as_of
+        when 'reported_cltv' then customers.reported_cltv is not null
+    end
 ),
 
 by_segment as (

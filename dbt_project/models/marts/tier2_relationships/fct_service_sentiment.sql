@@ -109,6 +109,14 @@ scoped as (
     'topic_cells': ['topics'],
 } %}
 {%- set tally_names = (counted + summed) | map(attribute=0) | join(', ') %}
+
+turn_copies as (
+    {#- the scopes that count the customer's turns: the turns' cells are copied to each (to
+        service_texts only when the contact was inbound), one read of the cells for the three -#}
+    select 'customer_texts' as text_scope, false as inbound_only
+    union all select 'customer_turns', false
+    union all select 'service_texts', true
+),
 {%- for cell, keys in cell_keys.items() %}
 
 {{ cell }}_tallied as (
@@ -131,17 +139,15 @@ scoped as (
     from {{ cell }}_tallied
     where text_scope <> 'turns'
     union all
-    select 'customer_texts', {{ keys | join(', ') }}, {{ tally_names }}
-    from {{ cell }}_tallied
-    where text_scope = 'turns'
-    union all
-    select 'customer_turns', {{ keys | join(', ') }}, {{ tally_names }}
-    from {{ cell }}_tallied
-    where text_scope = 'turns'
-    union all
-    select 'service_texts', {{ keys | join(', ') }}, {{ tally_names }}
-    from {{ cell }}_tallied
-    where text_scope = 'turns' and turn_is_inbound
+    select
+        copies.text_scope,
+        {%- for column in keys + ((counted + summed) | map(attribute=0) | list) %}
+        tallied.{{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ cell }}_tallied as tallied
+    inner join turn_copies as copies
+        on tallied.turn_is_inbound or not copies.inbound_only
+    where tallied.text_scope = 'turns'
 ),
 {%- endfor %}
 
@@ -197,18 +203,17 @@ counts as (
 ),
 
 with_rest as (
+    {#- the rest: the scope's overall row (one per scope) less the row, taken by a window over
+        the scope rather than a join of the counts with themselves (one read of the counts) -#}
     select
         counts.*,
+        {%- for name in ['n_with_opinion', 'n_negative'] %}
         case when counts.grain not in ('overall', 'month', 'quarter', 'weekday') then
-            overall.n_with_opinion - counts.n_with_opinion
-        end as rest_n_with_opinion,
-        case when counts.grain not in ('overall', 'month', 'quarter', 'weekday') then
-            overall.n_negative - counts.n_negative
-        end as rest_n_negative
+            cast(sum(case when counts.grain = 'overall' then counts.{{ name }} end)
+                over (partition by counts.text_scope) as {{ dbt.type_bigint() }}) - counts.{{ name }}
+        end as rest_{{ name }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
     from counts
-    inner join counts as overall
-        on counts.text_scope = overall.text_scope
-        and overall.grain = 'overall'
 ),
 
 contrasted as (
