@@ -108,7 +108,8 @@ scoped as (
     'credited_cells': ['team', 'agent_id'],
     'topic_cells': ['topics'],
 } %}
-{%- set tally_names = (counted + summed) | map(attribute=0) | join(', ') %}
+{%- set tally_columns = (counted + summed) | map(attribute=0) | list %}
+{%- set tally_names = tally_columns | join(', ') %}
 
 turn_copies as (
     {#- the scopes that count the customer's turns: the turns' cells are copied to each (to
@@ -141,7 +142,7 @@ turn_copies as (
     union all
     select
         copies.text_scope,
-        {%- for column in keys + ((counted + summed) | map(attribute=0) | list) %}
+        {%- for column in keys + tally_columns %}
         tallied.{{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from {{ cell }}_tallied as tallied
@@ -155,7 +156,7 @@ with_topic as (
     {{ unnest_list('topic_cells', 'topics', 'topic', 'no_topic') }}
 ),
 
-{%- set tallies = 'text_scope, ' ~ ((counted + summed) | map(attribute=0) | join(', ')) %}
+{%- set tallies = 'text_scope, ' ~ tally_names %}
 
 by_grain as (
     select grain, grain_value, period_start, {{ tallies }}
