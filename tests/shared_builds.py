@@ -36,6 +36,9 @@ class SharedBuild:
     def _done(self, shared: Path) -> Path:
         return shared / f"{self.name}.done"
 
+    def _lock(self, shared: Path) -> FileLock:
+        return FileLock(f"{self._done(shared)}.lock")
+
     def _build_locked(self, shared: Path) -> None:
         if not self._done(shared).exists():
             self.build(self.root(shared))
@@ -43,7 +46,7 @@ class SharedBuild:
 
     def _try_build(self, shared: Path) -> bool:
         """Build it unless another worker is building it; True when it is built."""
-        lock = FileLock(f"{self._done(shared)}.lock")
+        lock = self._lock(shared)
         try:
             lock.acquire(timeout=0)
         except Timeout:
@@ -62,7 +65,7 @@ class SharedBuild:
                     break
                 if other is not self and not other._done(shared).exists():
                     other._try_build(shared)
-            with FileLock(f"{self._done(shared)}.lock"):
+            with self._lock(shared):
                 self._build_locked(shared)  # built by then, unless that worker's build failed
         return self.root(shared)
 
