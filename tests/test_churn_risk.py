@@ -15,7 +15,7 @@ import pytest
 from effects_warehouse import Warehouse
 from resources_kit import resources
 
-from orchestration.churn_risk import evaluation, pipeline
+from orchestration.churn_risk import evaluation, pipeline, targets
 from orchestration.settings import MARTS_SCHEMA
 
 NOW = dt.datetime(2025, 7, 1)
@@ -81,10 +81,10 @@ def test_shuffled_labels_are_withheld_and_the_published_predictions_stay(
     with duckdb.connect(str(db)) as con:
         pipeline.write_tables(con, shuffled, MARTS_SCHEMA)
         versions = con.execute(
-            f"SELECT DISTINCT model_version FROM {MARTS_SCHEMA}.{pipeline.PREDICTIONS_TABLE}"
+            f"SELECT DISTINCT model_version FROM {MARTS_SCHEMA}.{targets.PREDICTIONS_TABLE}"
         ).fetchall()
         statuses = con.execute(
-            f"SELECT status FROM {MARTS_SCHEMA}.{pipeline.CARD_TABLE} ORDER BY trained_at"
+            f"SELECT status FROM {MARTS_SCHEMA}.{targets.CARD_TABLE} ORDER BY trained_at"
         ).fetchall()
     assert versions == [(good.card["model_version"],)]
     assert statuses == [("published",), ("withheld",)]
@@ -94,7 +94,7 @@ def _contents(db: Path) -> list:
     with duckdb.connect(str(db), read_only=True) as con:
         return [
             con.execute(f"SELECT * FROM {MARTS_SCHEMA}.{table} ORDER BY ALL").fetchall()
-            for table in (pipeline.CARD_TABLE, pipeline.PREDICTIONS_TABLE, pipeline.DECILES_TABLE)
+            for table in (targets.CARD_TABLE, targets.PREDICTIONS_TABLE, targets.DECILES_TABLE)
         ]
 
 
@@ -128,10 +128,10 @@ def test_without_customer_history_the_card_says_not_available(tmp_path: Path) ->
         result = pipeline.run_churn_risk(con, NOW, pipeline.input_fingerprint(con))
         pipeline.write_tables(con, result, MARTS_SCHEMA)
         ((status, reason),) = con.execute(
-            f"SELECT status, reason FROM {MARTS_SCHEMA}.{pipeline.CARD_TABLE}"
+            f"SELECT status, reason FROM {MARTS_SCHEMA}.{targets.CARD_TABLE}"
         ).fetchall()
         (predictions,) = con.execute(
-            f"SELECT count(*) FROM {MARTS_SCHEMA}.{pipeline.PREDICTIONS_TABLE}"
+            f"SELECT count(*) FROM {MARTS_SCHEMA}.{targets.PREDICTIONS_TABLE}"
         ).fetchone()
     assert status == "not_available" and "no dated customer history" in reason
     assert predictions == 0

@@ -15,7 +15,7 @@ import pytest
 from conftest import REALDATA_DIR
 from tier2_kit import build_tier2, ingest_and_enrich
 
-from orchestration.churn_risk import pipeline
+from orchestration.churn_risk import pipeline, targets
 from orchestration.settings import PROJECT_ROOT, Settings
 
 RELATIVE = "crm/telco_customer_churn.csv"
@@ -44,7 +44,7 @@ def test_telco_churn_model_auc_with_interval_on_a_stratified_split(monkeypatch) 
         export = list(csv.DictReader(handle))
 
     with duckdb.connect(str(settings.build_db)) as con:
-        (dated,) = con.execute(f"SELECT count(*) FROM {pipeline.FEATURES_RELATION}").fetchone()
+        (dated,) = con.execute(f"SELECT count(*) FROM {targets.FEATURES_RELATION}").fetchone()
         result = pipeline.run_churn_risk(con, dt.datetime(2025, 7, 1), "telco")
     card = result.card
     assert dated == 0  # no dates: no time split is possible

@@ -12,14 +12,8 @@ from clv_simulation import simulate_orders
 from resources_kit import resources
 from warehouse_kit import stage_orders
 
-from orchestration.clv.clv_run import (
-    FIT_TABLE,
-    PREDICTIONS_TABLE,
-    orders_source,
-    run_clv,
-    write_tables,
-)
-from orchestration.clv.config import ClvConfig
+from orchestration.clv.clv_run import orders_source, run_clv, write_tables
+from orchestration.clv.config import FIT_TABLE, PREDICTIONS_TABLE, ClvConfig
 from orchestration.defs.clv import clv_predictions
 from orchestration.quality.marts import validate_marts
 from orchestration.quality.suites import load_suites

@@ -18,11 +18,11 @@ from resources_kit import resources
 from sklearn.metrics import roc_auc_score
 from warehouse_kit import stage_frame, stage_orders
 
-from orchestration.churn_risk import cadence, evaluation, pipeline
+from orchestration.churn_risk import cadence, evaluation, pipeline, targets
 from orchestration.churn_risk.pipeline import TIME_FEATURES
 from orchestration.clv import bgnbd, gamma_gamma, rfm
-from orchestration.clv.clv_run import FIT_TABLE
-from orchestration.clv.clv_run import PREDICTIONS_TABLE as CLV_PREDICTIONS
+from orchestration.clv.config import FIT_TABLE
+from orchestration.clv.config import PREDICTIONS_TABLE as CLV_PREDICTIONS
 from orchestration.defs.churn_risk import churn_risk
 from orchestration.defs.clv import clv_predictions
 from orchestration.defs.support_need import support_need_risk
@@ -33,10 +33,9 @@ AS_OF = dt.date(2025, 6, 30)
 CUSTOMERS = 400
 LABELS = ("churned_within_90_days", "contacted_within_30_days", "complained_within_30_days")
 CARDS = {
-    "churn": f"SELECT model_version, trained_at FROM {MARTS_SCHEMA}.{pipeline.CARD_TABLE}",
+    "churn": f"SELECT model_version, trained_at FROM {MARTS_SCHEMA}.{targets.CARD_TABLE}",
     "support": (
-        f"SELECT target, model_version, trained_at FROM {MARTS_SCHEMA}."
-        f"{pipeline.SUPPORT_CARD_TABLE}"
+        f"SELECT target, model_version, trained_at FROM {MARTS_SCHEMA}.{targets.SUPPORT_CARD_TABLE}"
     ),
 }
 
@@ -97,8 +96,8 @@ def _predictions(settings: Settings) -> list[tuple]:
     return _query(
         settings,
         f"SELECT 'churn', scoring_date, model_version, count(*) FROM {MARTS_SCHEMA}."
-        f"{pipeline.PREDICTIONS_TABLE} GROUP BY ALL UNION ALL SELECT target, scoring_date, "
-        f"model_version, count(*) FROM {MARTS_SCHEMA}.{pipeline.SUPPORT_PREDICTIONS_TABLE} "
+        f"{targets.PREDICTIONS_TABLE} GROUP BY ALL UNION ALL SELECT target, scoring_date, "
+        f"model_version, count(*) FROM {MARTS_SCHEMA}.{targets.SUPPORT_PREDICTIONS_TABLE} "
         "GROUP BY ALL ORDER BY ALL",
     )
 
@@ -196,7 +195,7 @@ def test_scoring_with_stored_parameters_equals_the_training_runs_scoring(tmp_pat
         con.execute("CREATE SCHEMA intermediate")
         con.register("features", _features(AS_OF))
         con.execute("CREATE TABLE intermediate.int_churn_features AS SELECT * FROM features")
-        target = pipeline.CHURN
+        target = targets.CHURN
         result = pipeline.run_model(con, target, dt.datetime(2025, 7, 1), "f" * 32)
         assert result.published and result.as_of == AS_OF
         scored = pipeline.score_current(con, target, result.model, "v")

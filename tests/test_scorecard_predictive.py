@@ -14,7 +14,7 @@ import jinja2
 import scorecard_kit as kit
 from effects_warehouse import Warehouse
 
-from orchestration.churn_risk import pipeline
+from orchestration.churn_risk import pipeline, targets
 from orchestration.scorecard import render_scorecard
 from orchestration.scorecard.predictive import predictive_section
 from orchestration.scorecard.serving_reader import ServingFile
@@ -41,7 +41,7 @@ def test_the_model_figures_rates_and_outreach_effect_are_shown(
         result = pipeline.run_churn_risk(con, dt.datetime(2025, 7, 1), fingerprint)
         pipeline.write_tables(con, result, MARTS_SCHEMA)
         support = {}
-        for target in pipeline.SUPPORT_NEED_TARGETS:
+        for target in targets.SUPPORT_NEED_TARGETS:
             fingerprint = pipeline.input_fingerprint(con, target)
             support[target.name] = pipeline.run_model(
                 con, target, dt.datetime(2025, 7, 1), fingerprint

@@ -16,21 +16,21 @@ import pytest
 from effects_warehouse import Warehouse
 from resources_kit import resources
 
-from orchestration.churn_risk import pipeline
+from orchestration.churn_risk import pipeline, targets
 from orchestration.settings import MARTS_SCHEMA
 
 NOW = dt.datetime(2025, 7, 1)
-TARGETS = {t.name: t for t in pipeline.SUPPORT_NEED_TARGETS}
+TARGETS = {t.name: t for t in targets.SUPPORT_NEED_TARGETS}
 
 
-def _result(db: Path, target: pipeline.Target, shuffle: int | None = None) -> pipeline.ChurnResult:
+def _result(db: Path, target: targets.Target, shuffle: int | None = None) -> pipeline.ChurnResult:
     with duckdb.connect(str(db), read_only=True) as con:
         fingerprint = pipeline.input_fingerprint(con, target)
         return pipeline.run_model(con, target, NOW, fingerprint, shuffle_labels_seed=shuffle)
 
 
 def test_contact_need_beats_the_recency_baseline_on_the_time_split(planted: Warehouse) -> None:
-    result = _result(planted.build_db, pipeline.INBOUND_CONTACT)
+    result = _result(planted.build_db, targets.INBOUND_CONTACT)
     card = result.card
     assert card["target"] == "inbound_contact" and card["split"] == "time"
     assert card["status"] == "published", card["reason"]
@@ -49,7 +49,7 @@ def test_complaint_need_is_gated_honestly(planted: Warehouse) -> None:
     """Complaints are 10% of contacts and nothing in the demo makes them predictable beyond
     contact frequency: the model is published only if it beats the baseline; otherwise the
     card says why and no predictions are written."""
-    result = _result(planted.build_db, pipeline.COMPLAINT)
+    result = _result(planted.build_db, targets.COMPLAINT)
     card = result.card
     assert card["holdout_positives"] >= pipeline.MIN_POSITIVES
     if card["status"] == "withheld":
@@ -111,9 +111,9 @@ def _contents(db: Path) -> list:
         return [
             con.execute(f"SELECT * FROM {MARTS_SCHEMA}.{table} ORDER BY ALL").fetchall()
             for table in (
-                pipeline.SUPPORT_CARD_TABLE,
-                pipeline.SUPPORT_PREDICTIONS_TABLE,
-                pipeline.SUPPORT_DECILES_TABLE,
+                targets.SUPPORT_CARD_TABLE,
+                targets.SUPPORT_PREDICTIONS_TABLE,
+                targets.SUPPORT_DECILES_TABLE,
             )
         ]
 
@@ -144,21 +144,21 @@ def test_the_asset_writes_both_targets_and_a_rerun_retrains_nothing(
     checks = {c.check_name: c for c in runs[1].get_asset_check_evaluations()}
     assert set(checks) == {"inbound_contact_beats_baseline", "complaint_beats_baseline"}
     assert checks["inbound_contact_beats_baseline"].passed
-    assert all(c.asset_key == KEYS[pipeline.SUPPORT_CARD_TABLE] for c in checks.values())
+    assert all(c.asset_key == KEYS[targets.SUPPORT_CARD_TABLE] for c in checks.values())
 
 
 def test_without_contact_history_both_targets_say_not_available(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "empty.duckdb")) as con:
-        for target in pipeline.SUPPORT_NEED_TARGETS:
+        for target in targets.SUPPORT_NEED_TARGETS:
             fingerprint = pipeline.input_fingerprint(con, target)
             result = pipeline.run_model(con, target, NOW, fingerprint)
             pipeline.write_tables(con, result, MARTS_SCHEMA)
         rows = con.execute(
-            f"SELECT target, status, reason FROM {MARTS_SCHEMA}.{pipeline.SUPPORT_CARD_TABLE} "
+            f"SELECT target, status, reason FROM {MARTS_SCHEMA}.{targets.SUPPORT_CARD_TABLE} "
             "ORDER BY target"
         ).fetchall()
         (predictions,) = con.execute(
-            f"SELECT count(*) FROM {MARTS_SCHEMA}.{pipeline.SUPPORT_PREDICTIONS_TABLE}"
+            f"SELECT count(*) FROM {MARTS_SCHEMA}.{targets.SUPPORT_PREDICTIONS_TABLE}"
         ).fetchone()
     assert [r[:2] for r in rows] == [
         ("complaint", "not_available"),

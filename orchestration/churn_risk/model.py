@@ -10,8 +10,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-MODEL_FAMILY = "churn-logit-v1"
-LABEL = "churned_within_90_days"
+from orchestration.churn_risk.targets import CHURN
+
 BASELINE_FEATURES = ("recency_days",)
 C = 1.0
 MAX_ITER = 2000
@@ -29,7 +29,7 @@ def design(frame: pd.DataFrame, features: tuple[str, ...]) -> np.ndarray:
     return matrix
 
 
-def fit(frame: pd.DataFrame, features: tuple[str, ...], label: str = LABEL) -> Pipeline:
+def fit(frame: pd.DataFrame, features: tuple[str, ...], label: str = CHURN.label) -> Pipeline:
     """A standardised, L2-regularised logistic regression of the label on the features."""
     model = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=MAX_ITER))
     model.fit(design(frame, features), frame[label].astype(int).to_numpy())

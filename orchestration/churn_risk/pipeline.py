@@ -30,16 +30,14 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from orchestration.churn_risk import evaluation, model
+from orchestration.churn_risk.targets import (
+    CHURN,
+    CUSTOMERS_RELATION,
+    FEATURES_RELATION,
+    Target,
+)
 from orchestration.publish.fingerprints import stable_value
 
-FEATURES_RELATION = "intermediate.int_churn_features"
-CUSTOMERS_RELATION = "staging.stg_crm__customers"
-PREDICTIONS_TABLE = "fct_churn_risk_predictions"
-CARD_TABLE = "fct_churn_model_card"
-DECILES_TABLE = "fct_churn_model_calibration"
-SUPPORT_PREDICTIONS_TABLE = "fct_support_need_predictions"
-SUPPORT_CARD_TABLE = "fct_support_need_model_card"
-SUPPORT_DECILES_TABLE = "fct_support_need_calibration"
 SPLIT_SEED = 42
 MIN_POSITIVES = 20
 
@@ -65,40 +63,6 @@ TIME_FEATURES = (
 )
 STATIC_FEATURES = ("tenure_days", "reported_value", "value_per_tenure_month")
 
-
-@dataclass(frozen=True)
-class Target:
-    """What a model predicts and where its card, calibration and predictions go. Targets that
-    share tables (`keyed`) carry a `target` column naming them."""
-
-    name: str
-    family: str
-    label: str
-    horizon_days: int
-    risk_column: str
-    predictions_table: str
-    card_table: str
-    deciles_table: str
-    outcome: str
-    keyed: bool = False
-    static_fallback: bool = False
-
-
-CHURN = Target(
-    "churn", model.MODEL_FAMILY, model.LABEL, 90, "churn_risk_90d",
-    PREDICTIONS_TABLE, CARD_TABLE, DECILES_TABLE, "churned", static_fallback=True,
-)  # fmt: skip
-INBOUND_CONTACT = Target(
-    "inbound_contact", "contact-need-logit-v1", "contacted_within_30_days", 30,
-    "probability_30d", SUPPORT_PREDICTIONS_TABLE, SUPPORT_CARD_TABLE, SUPPORT_DECILES_TABLE,
-    "contacted", keyed=True,
-)  # fmt: skip
-COMPLAINT = Target(
-    "complaint", "complaint-need-logit-v1", "complained_within_30_days", 30,
-    "probability_30d", SUPPORT_PREDICTIONS_TABLE, SUPPORT_CARD_TABLE, SUPPORT_DECILES_TABLE,
-    "complained", keyed=True,
-)  # fmt: skip
-SUPPORT_NEED_TARGETS = (INBOUND_CONTACT, COMPLAINT)
 
 PREDICTIONS_COLUMNS = {
     "customer_id": "VARCHAR NOT NULL",
@@ -292,7 +256,7 @@ def _evaluate(
     holdout: pd.DataFrame,
     features: tuple[str, ...],
     baseline: tuple[str, ...],
-    label: str = model.LABEL,
+    label: str = CHURN.label,
 ) -> tuple[evaluation.Figures, evaluation.Figures, pd.DataFrame]:
     y = holdout[label].astype(int).to_numpy()
     scores = {
@@ -400,7 +364,7 @@ def static_frame(customers: pd.DataFrame) -> pd.DataFrame:
     segments = customers["segment"].fillna("unknown").astype(str)
     for name in sorted(segments.unique()):
         frame[f"segment_{name}"] = (segments == name).astype(float).to_numpy()
-    frame[model.LABEL] = customers["is_churned"].astype(bool).to_numpy()
+    frame[CHURN.label] = customers["is_churned"].astype(bool).to_numpy()
     return frame
 
 
@@ -410,7 +374,7 @@ def stratified_evaluation(
     """70/30 split stratified on the label; the model vs the tenure-only baseline."""
     features = STATIC_FEATURES + tuple(c for c in frame.columns if c.startswith("segment_"))
     train, holdout = train_test_split(
-        frame, test_size=0.3, stratify=frame[model.LABEL], random_state=seed
+        frame, test_size=0.3, stratify=frame[CHURN.label], random_state=seed
     )
     m, b, deciles = _evaluate(train, holdout, features, ("tenure_days",))
     return m, b, deciles, features
@@ -425,7 +389,7 @@ def _static_split(
     if customers.empty:
         return None
     frame = static_frame(customers)
-    reason = _usable(frame[model.LABEL])
+    reason = _usable(frame[CHURN.label])
     common = {"split": "stratified_no_dates", "n_train": len(frame)}
     if reason:
         return ChurnResult(
@@ -450,7 +414,7 @@ def _static_split(
         card |= {"status": "withheld", "reason": blocked}
         return ChurnResult(card, deciles)
     final = model.fit(frame, features)
-    active = frame[~frame[model.LABEL]]
+    active = frame[~frame[CHURN.label]]
     predictions = _scored(active, model.predict(final, active, features), version, None)
     card |= {"status": "published", "is_published": True}
     return ChurnResult(card, deciles, predictions)

@@ -20,10 +20,8 @@ import numpy as np
 import pandas as pd
 
 from orchestration.clv import bgnbd, gamma_gamma, holdout, rfm, value
-from orchestration.clv.config import MODEL_VERSION, ClvConfig
+from orchestration.clv.config import FIT_TABLE, MODEL_VERSION, PREDICTIONS_TABLE, ClvConfig
 
-PREDICTIONS_TABLE = "fct_clv_predictions"
-FIT_TABLE = "fct_clv_model_fit"
 ORDERS_RELATION = ("staging", "stg_crm__orders")
 
 PREDICTIONS_COLUMNS = {

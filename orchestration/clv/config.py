@@ -1,4 +1,5 @@
-"""Settings of the predictive CLTV models, overridable by environment variables."""
+"""Settings of the predictive CLTV models, overridable by environment variables, and the marts
+they write (names only: the asset definitions read them without loading the models)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 from dataclasses import dataclass
 
 MODEL_VERSION = "bgnbd-gg-v1"
+PREDICTIONS_TABLE = "fct_clv_predictions"
+FIT_TABLE = "fct_clv_model_fit"
 
 
 @dataclass(frozen=True)

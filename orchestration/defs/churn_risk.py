@@ -17,8 +17,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from orchestration.churn_risk.pipeline import CARD_TABLE, CHURN, DECILES_TABLE, PREDICTIONS_TABLE
-from orchestration.churn_risk.risk_refresh import RETRAINED, SCORED, refresh_target
+from orchestration.churn_risk.targets import CARD_TABLE, CHURN, DECILES_TABLE, PREDICTIONS_TABLE
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
 from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec, model_refresh
@@ -66,6 +65,9 @@ def churn_risk(
 ) -> Iterator[dg.MaterializeResult]:
     """Retrain when due (evaluate on the time split, gate against the baseline, score), else
     score the current snapshot with the stored model; write what changed."""
+    # scikit-learn and SciPy load when the step runs, not when Dagster loads the definitions
+    from orchestration.churn_risk.risk_refresh import RETRAINED, SCORED, refresh_target
+
     settings = settings.get()
     refresh = model_refresh(context, settings)
     with only_transient_retried(), settings.connect_build() as con:

@@ -15,9 +15,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from orchestration.clv.clv_refresh import REFIT, SCORED, refresh_clv
-from orchestration.clv.clv_run import FIT_TABLE, PREDICTIONS_TABLE
-from orchestration.clv.config import MODEL_VERSION, ClvConfig
+from orchestration.clv.config import FIT_TABLE, MODEL_VERSION, PREDICTIONS_TABLE, ClvConfig
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
 from orchestration.defs.python_marts import mart_key, mart_row_count, mart_spec, model_refresh
@@ -62,6 +60,9 @@ def clv_predictions(
 ) -> Iterator[dg.MaterializeResult]:
     """Refit when due (calibration fit, holdout check, refit on all history), else score with
     the stored fit; write what changed."""
+    # NumPy, pandas and SciPy load when the step runs, not when Dagster loads the definitions
+    from orchestration.clv.clv_refresh import REFIT, SCORED, refresh_clv
+
     settings = settings.get()
     config = ClvConfig.from_env()
     refresh = model_refresh(context, settings)

@@ -4,8 +4,6 @@ import dagster as dg
 
 from orchestration.defs.resources import SettingsResource
 from orchestration.pipeline_state import confirm
-from orchestration.scorecard.pdf import write_pdf
-from orchestration.scorecard.render import read_scorecard, write_scorecard
 
 
 @dg.asset(
@@ -23,6 +21,10 @@ def board_scorecard(
     context: dg.AssetExecutionContext, settings: SettingsResource
 ) -> dg.MaterializeResult:
     """Render the scorecard of the publication now in the serving file."""
+    # pandas and Altair load when the step runs, not when Dagster loads the definitions
+    from orchestration.scorecard.pdf import write_pdf
+    from orchestration.scorecard.render import read_scorecard, write_scorecard
+
     settings = settings.get()
     scorecard = read_scorecard(settings)
     path = write_scorecard(settings, scorecard)

@@ -16,15 +16,13 @@ from collections.abc import Iterator
 import dagster as dg
 import duckdb
 
-from orchestration.churn_risk.pipeline import (
+from orchestration.churn_risk.targets import (
     SUPPORT_CARD_TABLE,
     SUPPORT_DECILES_TABLE,
     SUPPORT_NEED_TARGETS,
     SUPPORT_PREDICTIONS_TABLE,
     Target,
-    create_tables,
 )
-from orchestration.churn_risk.risk_refresh import RETRAINED, refresh_target
 from orchestration.defs.churn_risk import CUSTOMERS_KEY, FEATURES_KEY
 from orchestration.defs.jobs import WRITER_POOL
 from orchestration.defs.operations import TRANSIENT_RETRY, only_transient_retried
@@ -86,6 +84,10 @@ def support_need_risk(
 ) -> Iterator[dg.MaterializeResult]:
     """Per target: retrain when due (time split, gate, score), else score with the stored
     model; write what changed."""
+    # scikit-learn and SciPy load when the step runs, not when Dagster loads the definitions
+    from orchestration.churn_risk.pipeline import create_tables
+    from orchestration.churn_risk.risk_refresh import RETRAINED, refresh_target
+
     settings = settings.get()
     refresh = model_refresh(context, settings)
     actions: dict[str, str] = {}
