@@ -2,6 +2,8 @@
 import `defs`, dev tooling apart from the pipeline package, one file name per module."""
 
 import ast
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -107,6 +109,24 @@ def test_the_pipeline_package_does_not_import_dev_tooling_at_module_level() -> N
             ):
                 offenders.append(str(path.relative_to(PROJECT_ROOT)))
     assert offenders == []
+
+
+# Libraries that only some steps use; each costs Dagster's load 0.2-1.6 s (NLTK, imported by
+# TextBlob, brings scikit-learn and SciPy). A run with nothing new runs none of those steps.
+STEP_ONLY_LIBRARIES = ("sklearn", "scipy", "textblob", "nltk", "altair", "great_expectations")
+
+
+def test_loading_the_definitions_imports_no_step_only_library() -> None:
+    """The definitions name assets; the models, the text scorer, GX and the charts load in
+    the steps that use them (`empathy run` with nothing new never loads them)."""
+    probe = (
+        "import sys, orchestration.definitions; "
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({STEP_ONLY_LIBRARIES!r})))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"
 
 
 def test_every_module_file_name_is_unique() -> None:

@@ -11,10 +11,10 @@ import pytest
 
 from orchestration.ingest import ensure_tables
 from orchestration.settings import Settings
-from orchestration.text import batches, enrichment
+from orchestration.text import enrichment
 from orchestration.text.batches import available_cores
 from orchestration.text.enrichment import LexiconVersionError, run_enrichment
-from orchestration.text.lexicon import load_lexicon
+from orchestration.text.lexicon_files import current_lexicon
 
 LINEAGE = "'f1', row_number() OVER (), 1, now()::TIMESTAMP"
 
@@ -147,9 +147,8 @@ def test_missing_source_is_reported_not_fatal(con: duckdb.DuckDBPyConnection) ->
 
 
 def use_lexicon(monkeypatch: pytest.MonkeyPatch, **changes: str) -> None:
-    lexicon = dataclasses.replace(load_lexicon(), **changes)
-    monkeypatch.setattr(enrichment, "load_lexicon", lambda: lexicon)
-    monkeypatch.setattr(batches, "load_lexicon", lambda: lexicon)
+    lexicon = dataclasses.replace(current_lexicon(), **changes)
+    monkeypatch.setattr(enrichment, "current_lexicon", lambda: lexicon)
 
 
 def test_new_lexicon_version_rescores_every_text_visibly(

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orchestration.text import lexicon as lexicon_module
-from orchestration.text.lexicon import LEXICON_DIR, load_lexicon, phrase_words
+from orchestration.text import lexicon_files
+from orchestration.text.lexicon import load_lexicon, phrase_words
+from orchestration.text.lexicon_files import LEXICON_DIR
 from orchestration.text.textblob_compat import sentiment_lexicon
 
 SPEC = yaml.safe_load((LEXICON_DIR / "sentiment.yml").read_text(encoding="utf-8"))
@@ -80,8 +81,8 @@ def test_required_service_vocabulary_is_covered() -> None:
 def test_fingerprint_changes_with_any_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     copy = tmp_path / "lexicons"
     shutil.copytree(LEXICON_DIR, copy)
-    monkeypatch.setattr(lexicon_module, "LEXICON_DIR", copy)
-    before = lexicon_module.lexicon_fingerprint()
+    monkeypatch.setattr(lexicon_files, "LEXICON_DIR", copy)
+    before = lexicon_files.lexicon_fingerprint()
     topics = copy / "topics.yml"
     topics.write_text(topics.read_text(encoding="utf-8") + "parking:\n  - parking lot\n", "utf-8")
-    assert lexicon_module.lexicon_fingerprint() != before
+    assert lexicon_files.lexicon_fingerprint() != before

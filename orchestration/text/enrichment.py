@@ -14,23 +14,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
 from orchestration.ingest import raw_table
 from orchestration.settings import ENRICHMENT_SCHEMA
-from orchestration.text.batches import (
-    BATCH_SIZE,
-    SCORE_COLUMNS,
-    Batch,
-    available_cores,
-    score_batches,
-)
-from orchestration.text.lexicon import Lexicon, load_lexicon
+from orchestration.text.lexicon_files import LexiconId, current_lexicon
 from orchestration.text.occurrences import (
     FILES,
     OCCURRENCES,
@@ -42,7 +36,9 @@ from orchestration.text.occurrences import (
     sync_occurrences,
     text_sources,
 )
-from orchestration.text.staff_names import load_staff
+
+if TYPE_CHECKING:
+    from orchestration.text.batches import Batch
 
 __all__ = [
     "OCCURRENCES",
@@ -130,7 +126,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_SCORES_DDL)
 
 
-def check_lexicon_version(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
+def check_lexicon_version(con: duckdb.DuckDBPyConnection, lexicon: LexiconId) -> None:
     """Refuse to mix two different lexicons under one version string."""
     stale = con.execute(
         f"SELECT count(*) FROM {SCORES} WHERE lexicon_version = ? AND lexicon_fingerprint <> ?",
@@ -244,17 +240,21 @@ def _pending_batches(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[Batc
 
 
 def _write_scores(
-    con: duckdb.DuckDBPyConnection, rows: list[tuple], lexicon: Lexicon, scored_at: datetime
+    con: duckdb.DuckDBPyConnection,
+    rows: list[tuple],
+    columns: Sequence[str],
+    lexicon: LexiconId,
+    scored_at: datetime,
 ) -> None:
-    frame = pd.DataFrame.from_records(rows, columns=list(SCORE_COLUMNS))
+    frame = pd.DataFrame.from_records(rows, columns=list(columns))
     as_list = "CASE WHEN {0} = '' THEN []::VARCHAR[] ELSE string_split({0}, '|') END"
     lists = ("topics", "staff_mentions")
-    values = [as_list.format(c) if c in lists else c for c in SCORE_COLUMNS]
+    values = [as_list.format(c) if c in lists else c for c in columns]
     con.register("scored_batch", frame)
     try:
         con.execute(
             f"""INSERT INTO {SCORES}
-                    ({", ".join(SCORE_COLUMNS)}, lexicon_version, scored_at, lexicon_fingerprint)
+                    ({", ".join(columns)}, lexicon_version, scored_at, lexicon_fingerprint)
                 SELECT {", ".join(values)}, $version, $scored_at, $fingerprint
                 FROM scored_batch""",
             {
@@ -268,25 +268,42 @@ def _write_scores(
 
 
 def score_pending(
-    con: duckdb.DuckDBPyConnection, workers: int, batch_size: int = BATCH_SIZE
-) -> None:
-    """Score every text of pending_texts and write the rows in bulk.
+    con: duckdb.DuckDBPyConnection,
+    lexicon: LexiconId,
+    pending: int,
+    workers: int | None = None,
+    batch_size: int | None = None,
+) -> int:
+    """Score the `pending` texts of pending_texts, write the rows in bulk under `lexicon` and
+    return the number of scoring processes used (one for a single batch).
 
     The texts stream from one query on `con` (where the temporary table lives) while the
-    scores are written through a second connection to the same database.
+    scores are written through a second connection to the same database. TextBlob, NLTK and
+    the compiled lexicon are imported here, so a run with nothing to score never loads them.
     """
-    lexicon = load_lexicon()
+    from orchestration.text.batches import (
+        BATCH_SIZE,
+        SCORE_COLUMNS,
+        available_cores,
+        score_batches,
+    )
+    from orchestration.text.staff_names import load_staff
+
+    size = batch_size or BATCH_SIZE
+    cores = available_cores()
+    used = 1 if pending <= size else min(workers or cores, cores)
     staff = load_staff(con)
     scored_at = datetime.now(UTC).replace(tzinfo=None)
     buffer: list[tuple] = []
     with con.cursor() as writer:
-        for rows in score_batches(_pending_batches(con, batch_size), staff, workers):
+        for rows in score_batches(_pending_batches(con, size), staff, used):
             buffer.extend(rows)
             if len(buffer) >= FLUSH_ROWS:
-                _write_scores(writer, buffer, lexicon, scored_at)
+                _write_scores(writer, buffer, SCORE_COLUMNS, lexicon, scored_at)
                 buffer = []
         if buffer:
-            _write_scores(writer, buffer, lexicon, scored_at)
+            _write_scores(writer, buffer, SCORE_COLUMNS, lexicon, scored_at)
+    return used
 
 
 def _rescore_reason(con: duckdb.DuckDBPyConnection, version: str, rescored: int) -> str:
@@ -307,11 +324,15 @@ def run_enrichment(
     *,
     rescore_on_new_version: bool = True,
     workers: int | None = None,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
 ) -> EnrichmentStats:
-    """Bring both enrichment tables up to date with the raw tables; see the module docstring."""
+    """Bring both enrichment tables up to date with the raw tables; see the module docstring.
+
+    `workers`: scoring processes (None: one per core); `batch_size`: texts per batch (None:
+    `orchestration.text.batches.BATCH_SIZE`).
+    """
     started = time.perf_counter()
-    lexicon = load_lexicon()
+    lexicon = current_lexicon()
     ensure_tables(con)
     check_lexicon_version(con, lexicon)
     present, missing = present_sources(con)
@@ -319,10 +340,7 @@ def run_enrichment(
     new, rescores = collect_pending(con, present, lexicon.version, rescore_on_new_version)
     reason = _rescore_reason(con, lexicon.version, rescores)
     total = new + rescores
-    cores = available_cores()
-    workers = 1 if total <= batch_size else min(workers or cores, cores)
-    if total:
-        score_pending(con, workers, batch_size)
+    used = score_pending(con, lexicon, total, workers, batch_size) if total else 1
     postponed = mark_scored(con, lexicon.version)
     occurrences, distinct = con.execute(
         f"SELECT count(*), count(DISTINCT text_hash) FROM {OCCURRENCES}"
@@ -345,6 +363,6 @@ def run_enrichment(
         rescore_reason=reason,
         rescore_postponed=postponed,
         coverage=coverage,
-        workers=workers,
+        workers=used,
         seconds=time.perf_counter() - started,
     )

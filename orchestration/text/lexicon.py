@@ -9,18 +9,14 @@ dictionary lookups per word.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
-from pathlib import Path
 from typing import Generic, TypeVar
 
-import yaml
-
+from orchestration.text.lexicon_files import current_lexicon, read_lexicon_file
 from orchestration.text.textblob_compat import emoticon_scores, sentiment_lexicon, tokenized
 from orchestration.text.words import CLAUSE_END, SPEAKER, scorer_words
 
-LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 EMOTIONS = ("joy", "anger", "sadness", "fear", "trust", "surprise")
 
 Words = tuple[str, ...]
@@ -121,19 +117,6 @@ def _keys(spec: str) -> list[str]:
     return [k.strip() for k in str(spec).split("|") if k.strip()]
 
 
-def _read(name: str) -> dict:
-    return yaml.safe_load((LEXICON_DIR / name).read_text(encoding="utf-8"))
-
-
-def lexicon_fingerprint() -> str:
-    """SHA-256 over every lexicon file: changes whenever any entry changes."""
-    digest = hashlib.sha256()
-    for path in sorted(LEXICON_DIR.glob("*.yml")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _sentiment_terms(spec: dict, speakers: frozenset[str]) -> dict[Words, SentimentTerm]:
     def words(key: str) -> Words:
         return phrase_words(key, speakers)
@@ -179,11 +162,11 @@ def _sentiment_terms(spec: dict, speakers: frozenset[str]) -> dict[Words, Sentim
 def _annotation_terms(speakers: frozenset[str]) -> dict[Words, Annotation]:
     cues: dict[Words, int] = {}
     for polarity, sign in (("positive", 1), ("negative", -1)):
-        for line in _read("empathy_cues.yml")[polarity]:
+        for line in read_lexicon_file("empathy_cues.yml")[polarity]:
             cues.update({phrase_words(k, speakers): sign for k in _keys(line)})
     listed: dict[Words, tuple[set[str], set[str]]] = {}
     for kind, name in (("emotions", "emotions.yml"), ("topics", "topics.yml")):
-        for label, lines in _read(name).items():
+        for label, lines in read_lexicon_file(name).items():
             for line in lines:
                 for k in _keys(line):
                     emotions, topics = listed.setdefault(phrase_words(k, speakers), (set(), set()))
@@ -218,12 +201,13 @@ def _with_inner(key: Words, own: Annotation, direct: dict[Words, Annotation]) ->
 @cache
 def load_lexicon() -> Lexicon:
     """Compile the lexicon files once per process."""
-    spec = _read("sentiment.yml")
+    spec = read_lexicon_file("sentiment.yml")
+    lexicon_id = current_lexicon()
     customer_speakers = frozenset(_keys(spec["speakers"]["customer"]))
     speakers = customer_speakers | frozenset(_keys(spec["speakers"]["business"]))
     return Lexicon(
-        version=str(spec["version"]),
-        fingerprint=lexicon_fingerprint(),
+        version=lexicon_id.version,
+        fingerprint=lexicon_id.fingerprint,
         sentiment=Vocabulary.of(_sentiment_terms(spec, speakers)),
         annotations=Vocabulary.of(_annotation_terms(speakers)),
         speakers=speakers,
