@@ -23,7 +23,8 @@
     Engines: one query of chained CTEs on DuckDB (it materializes a CTE read several times).
     Spark inlines every CTE reference, so the rounds' plan grows exponentially (out of memory
     at 5 rounds): its implementation writes the shared CTEs and each round to scratch tables
-    `<model>__<cte>` and `<model>__round_<r>` first (docs/spark.md). -#}
+    `<model>__<cte>` and `<model>__round_<r>` first, and stops at the first round that
+    suppresses nothing new (docs/spark.md). -#}
 {% macro people_suppression(members, measures, rounds=5) -%}
 {{ return(adapter.dispatch('people_suppression')(members, measures, rounds)) }}
 {%- endmacro %}
@@ -44,33 +45,48 @@ suppressed_0 as (
 
 {% macro spark__people_suppression(members, measures, rounds) -%}
 {%- set scratch = this.schema ~ '.' ~ this.identifier ~ '__' -%}
-{%- set statements = [] -%}
-{%- for name in ['cells', 'primary_suppressed', 'nested', 'adjacent_nested'] -%}
-    {%- do statements.append((name, 'with ' ~ people_suppression_base(members, measures)
-        ~ ' select * from ' ~ name)) -%}
-{%- endfor -%}
-{%- do statements.append(('round_0',
-    'select cell_id, reason, 0 as round_number from ' ~ scratch ~ 'primary_suppressed')) -%}
-{%- for r in range(1, rounds + 1) -%}
-    {%- set round_sql -%}
-        with members as (select * from {{ members }}),
-        nested as (select * from {{ scratch }}nested),
-        adjacent_nested as (select * from {{ scratch }}adjacent_nested),
-        suppressed_{{ r - 1 }} as (select * from {{ scratch }}round_{{ r - 1 }}),
-        {{ people_suppression_round(r, measures, 'suppressed_' ~ (r - 1)) }}
-        select * from suppressed_{{ r }}
-    {%- endset -%}
-    {%- do statements.append(('round_' ~ r, round_sql)) -%}
-{%- endfor -%}
+{%- set base = 'with ' ~ people_suppression_base(members, measures) -%}
+{%- set statements = [
+    ('cells', base ~ ' select * from cells'),
+    ('nested', base ~ ' select * from nested'),
+    ('adjacent_nested', base ~ ' select * from adjacent_nested'),
+    ('round_0', base ~ ' select cell_id, reason, 0 as round_number from primary_suppressed'),
+] -%}
+{#- A round that suppresses nothing new is a fixed point: every later round would return the
+    same rows, so the rounds stop there (the result is the same, in fewer Spark jobs). -#}
+{%- set state = namespace(last=0, settled=false) -%}
 {%- if execute -%}
     {%- for name, sql in statements -%}
-        {%- do run_query('drop table if exists ' ~ scratch ~ name) -%}
-        {%- do run_query('create table ' ~ scratch ~ name ~ ' using parquet as ' ~ sql) -%}
+        {%- do spark_scratch_table(scratch ~ name, sql) -%}
+    {%- endfor -%}
+    {%- for r in range(1, rounds + 1) -%}
+    {%- if not state.settled -%}
+        {%- set round_sql -%}
+            with members as (select * from {{ members }}),
+            nested as (select * from {{ scratch }}nested),
+            adjacent_nested as (select * from {{ scratch }}adjacent_nested),
+            suppressed_{{ r - 1 }} as (select * from {{ scratch }}round_{{ r - 1 }}),
+            {{ people_suppression_round(r, measures, 'suppressed_' ~ (r - 1)) }}
+            select * from suppressed_{{ r }}
+        {%- endset -%}
+        {%- do spark_scratch_table(scratch ~ 'round_' ~ r, round_sql) -%}
+        {%- set added = run_query(
+            'select (select count(*) from ' ~ scratch ~ 'round_' ~ r ~ ') - (select count(*) from '
+            ~ scratch ~ 'round_' ~ (r - 1) ~ ')').columns[0].values()[0] -%}
+        {%- set state.last = r -%}
+        {%- set state.settled = added == 0 -%}
+    {%- endif -%}
     {%- endfor -%}
 {%- endif %}
 with cells as (select * from {{ scratch }}cells)
 
-{{ people_suppression_result(scratch ~ 'round_' ~ rounds) }}
+{{ people_suppression_result(scratch ~ 'round_' ~ state.last) }}
+{%- endmacro %}
+
+{#- Spark: (re)create the scratch table `relation` as `sql`. -#}
+{% macro spark_scratch_table(relation, sql) -%}
+{%- do run_query('drop table if exists ' ~ relation) -%}
+{%- do run_query('create table ' ~ relation ~ ' using parquet as ' ~ sql) -%}
 {%- endmacro %}
 
 {#- The CTEs every round reads: members, cells, primary_suppressed, cell_grains, shared,
