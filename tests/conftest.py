@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import dbt_kit
 import pytest
 from effects_warehouse import Warehouse, build_warehouse
 from shared_builds import SharedBuild, needed_by, session_folder
@@ -98,6 +99,12 @@ SHARED_BUILDS = {
     "planted": SharedBuild("effects_planted", lambda root: build_warehouse(root, None)),
     "unplanted": SharedBuild("effects_unplanted", lambda root: build_warehouse(root, frozenset())),
 }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dbt_parse_state(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tests' dbt runs start from this worker's newest parse state (tests/dbt_kit.py)."""
+    dbt_kit.PARSE_STATE_DIR = tmp_path_factory.mktemp("dbt_parse_state")
 
 
 def _shared_build(request: pytest.FixtureRequest, worker_id: str) -> Path:
