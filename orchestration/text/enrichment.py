@@ -287,8 +287,10 @@ def score_pending(
         available_cores,
         score_batches,
     )
+    from orchestration.text.lexicon import load_lexicon
     from orchestration.text.staff_names import load_staff
 
+    load_lexicon()  # compiled once here, before the scoring processes fork and inherit it
     size = batch_size or BATCH_SIZE
     cores = available_cores()
     used = 1 if pending <= size else min(workers or cores, cores)
