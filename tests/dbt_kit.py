@@ -19,7 +19,7 @@ from pathlib import Path
 from orchestration.dbt_manifest import dbt_executable
 from orchestration.settings import DBT_PROJECT_DIR
 
-PARSE_STATE = "partial_parse.msgpack"
+PARSE_STATE_FILE = "partial_parse.msgpack"  # dbt's parse state in a target folder
 PARSE_STATE_DIR: Path | None = None
 
 
@@ -37,7 +37,7 @@ def run_dbt(build_db: Path, *args: str, work_dir: Path | None = None, check: boo
     `work_dir` holds dbt's target and log folders (default: the database's folder).
     """
     work = work_dir or build_db.parent
-    state, shared = work / "target" / PARSE_STATE, _shared_state(build_db)
+    state, shared = work / "target" / PARSE_STATE_FILE, _shared_state(build_db)
     if shared is not None and shared.exists() and not state.exists():
         state.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shared, state)

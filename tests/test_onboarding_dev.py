@@ -14,13 +14,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from dbt_kit import PARSE_STATE_FILE
 
 from orchestration.dbt_manifest import manifest_is_stale
 from orchestration.settings import DBT_PROJECT_DIR, environment_under
 
 EMPATHY = str(Path(sys.executable).parent / "empathy")
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
-PARSE_STATE = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
+PARSE_STATE = DBT_PROJECT_DIR / "target" / PARSE_STATE_FILE
 LOCATION_LOADED = (
     '{"query": "{ workspaceOrError { ... on Workspace { locationEntries { loadStatus } } } }"}'
 )
