@@ -1,6 +1,10 @@
 """One way for tests to run dbt on a database of their own: the project's dbt, its
 profiles, and target and log folders beside the database (never the repository's).
 
+dbt runs in the test's process (`dbtRunner`, dbt's programmatic entry point): a dbt process
+of its own would import dbt again for every run (about 4 of a small run's 5.5 CPU-s). Its
+console lines are kept as the result's `stdout`.
+
 dbt reuses a parse state only under the same profile, and the database path is part of it:
 each test database would make dbt parse the whole project again (6-8 s). So dbt runs in the
 database's folder with the file's bare name as its path (every test database is named
@@ -13,10 +17,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.dbt_manifest import dbt_executable
 from orchestration.settings import DBT_PROJECT_DIR
 
 PARSE_STATE_FILE = "partial_parse.msgpack"  # dbt's parse state in a target folder
@@ -31,36 +36,79 @@ def _shared_state(build_db: Path) -> Path | None:
     return PARSE_STATE_DIR / f"{build_db.name}-{memory}.msgpack"
 
 
+@dataclass(frozen=True)
+class DbtResult:
+    """What a dbt command line would have given: its exit status and its console lines."""
+
+    returncode: int
+    stdout: str
+
+
+@contextmanager
+def _in_folder_with_database(build_db: Path) -> Iterator[None]:
+    """The working folder and `EMPATHY_BUILD_DB` the profile reads, for one dbt run."""
+    folder, previous = Path.cwd(), os.environ.get("EMPATHY_BUILD_DB")
+    os.chdir(build_db.parent)
+    os.environ["EMPATHY_BUILD_DB"] = build_db.name
+    try:
+        yield
+    finally:
+        os.chdir(folder)
+        if previous is None:
+            os.environ.pop("EMPATHY_BUILD_DB", None)
+        else:
+            os.environ["EMPATHY_BUILD_DB"] = previous
+
+
+def _close_dbt_database() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in the process after a run: the test's
+    own connections would share its instance (and ingestion locks an instance's settings)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment, DuckDBConnectionManager._ENV = DuckDBConnectionManager._ENV, None
+    if environment is not None:
+        environment.close()
+
+
 def run_dbt(build_db: Path, *args: str, work_dir: Path | None = None, check: bool = True):
     """`dbt <args>` on `build_db`; asserts success unless `check` is false.
 
     `work_dir` holds dbt's target and log folders (default: the database's folder).
     """
+    from dbt.cli.main import dbtRunner
+
     work = work_dir or build_db.parent
     state, shared = work / "target" / PARSE_STATE_FILE, _shared_state(build_db)
     if shared is not None and shared.exists() and not state.exists():
         state.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shared, state)
-    result = subprocess.run(
-        [
-            dbt_executable(),
-            *args,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(work / "target"),
-            "--log-path",
-            str(work / "logs"),
-        ],
-        cwd=build_db.parent,
-        env={**os.environ, "EMPATHY_BUILD_DB": build_db.name},
-        capture_output=True,
-        text=True,
-    )
+    lines: list[str] = []
+
+    def console(event) -> None:  # dbt's EventMsg: the lines its console shows
+        if event.info.level in ("info", "warn", "error"):
+            lines.append(event.info.msg)
+
+    command = [
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+    ]
+    with _in_folder_with_database(build_db):
+        try:
+            outcome = dbtRunner(callbacks=[console]).invoke(command)
+        finally:
+            _close_dbt_database()
+    if outcome.exception is not None:
+        lines.append(f"{type(outcome.exception).__name__}: {outcome.exception}")
     if shared is not None and state.exists():
         shutil.copyfile(state, shared)
+    result = DbtResult(0 if outcome.success else 1, "\n".join(lines))
     if check:
         assert result.returncode == 0, result.stdout[-4000:]
     return result

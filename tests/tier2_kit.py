@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import duckdb
-from dbt_kit import run_dbt
+from dbt_kit import DbtResult, run_dbt
 
 from orchestration.ingest import ingest_source, load_contract
 from orchestration.settings import Settings
@@ -23,9 +21,7 @@ def ingest_and_enrich(settings: Settings) -> None:
         run_enrichment(con, workers=1)
 
 
-def build_tier2(
-    settings: Settings, select: str = TIER2, *extra: str
-) -> subprocess.CompletedProcess:
+def build_tier2(settings: Settings, select: str = TIER2, *extra: str) -> DbtResult:
     """`dbt build` of the tier 2 marts and what they read, tests included."""
     return run_dbt(
         settings.build_db,
