@@ -50,7 +50,7 @@ run: setup
 ## runs when Java is installed, as in CI; `make spark-setup` installs it).
 test: setup $(SPARK_STAMP)
 	$(BIN)/ruff check orchestration empathy_devtools tests
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 ## make dev: the Dagster UI on http://127.0.0.1:3000 (no authentication: loopback only);
 ## Ctrl-C or SIGTERM stops it within 10 s.

@@ -18,6 +18,12 @@ from pathlib import Path
 import dbt_kit
 import pytest
 from effects_warehouse import Warehouse, build_warehouse
+from file_order import (  # noqa: F401 (hooks: the longest files start first)
+    pytest_addoption,
+    pytest_collection_modifyitems,
+    pytest_runtest_logreport,
+    pytest_sessionfinish,
+)
 from shared_builds import SharedBuild, needed_by, session_folder
 
 from orchestration.settings import PROJECT_ROOT, Settings, environment_under
