@@ -21,8 +21,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orchestration.settings import DBT_PROJECT_DIR
+
+if TYPE_CHECKING:
+    from dbt_common.events.base_types import EventMsg
 
 PARSE_STATE_FILE = "partial_parse.msgpack"  # dbt's parse state in a target folder
 PARSE_STATE_DIR: Path | None = None
@@ -84,7 +88,7 @@ def run_dbt(build_db: Path, *args: str, work_dir: Path | None = None, check: boo
         shutil.copyfile(shared, state)
     lines: list[str] = []
 
-    def console(event) -> None:  # dbt's EventMsg: the lines its console shows
+    def console(event: EventMsg) -> None:  # the lines dbt's console shows
         if event.info.level in ("info", "warn", "error"):
             lines.append(event.info.msg)
 
