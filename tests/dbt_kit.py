@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pytest
 
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -46,22 +46,6 @@ class DbtResult:
 
     returncode: int
     stdout: str
-
-
-@contextmanager
-def _in_folder_with_database(build_db: Path) -> Iterator[None]:
-    """The working folder and `EMPATHY_BUILD_DB` the profile reads, for one dbt run."""
-    folder, previous = Path.cwd(), os.environ.get("EMPATHY_BUILD_DB")
-    os.chdir(build_db.parent)
-    os.environ["EMPATHY_BUILD_DB"] = build_db.name
-    try:
-        yield
-    finally:
-        os.chdir(folder)
-        if previous is None:
-            os.environ.pop("EMPATHY_BUILD_DB", None)
-        else:
-            os.environ["EMPATHY_BUILD_DB"] = previous
 
 
 def _close_dbt_database() -> None:
@@ -103,7 +87,9 @@ def run_dbt(build_db: Path, *args: str, work_dir: Path | None = None, check: boo
         "--log-path",
         str(work / "logs"),
     ]
-    with _in_folder_with_database(build_db):
+    with pytest.MonkeyPatch.context() as patch:  # the folder and path the profile reads
+        patch.chdir(build_db.parent)
+        patch.setenv("EMPATHY_BUILD_DB", build_db.name)
         try:
             outcome = dbtRunner(callbacks=[console]).invoke(command)
         finally:
