@@ -157,3 +157,17 @@ def test_duckdb_only_sql_stays_in_its_marked_macros() -> None:
     for path in Path(MODELS_DIR).rglob("*.sql"):
         sql = path.read_text().lower()
         assert not [f for f in duckdb_only if f in sql], path
+
+
+def test_dbt_sends_no_usage_statistics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """dbt's usage tracking posts to dbt Labs' collector from the threads building the nodes and
+    leaves a `.user.yml` with a user id beside the profile it reads; the project turns it off."""
+    from dbt.cli.main import dbtRunner
+
+    shutil.copyfile(DBT_PROJECT_DIR / "profiles.yml", tmp_path / "profiles.yml")
+    monkeypatch.delenv("DBT_SEND_ANONYMOUS_USAGE_STATS", raising=False)
+    monkeypatch.delenv("DO_NOT_TRACK", raising=False)
+    command = ["debug", "--config-dir", "--project-dir", str(DBT_PROJECT_DIR)]
+    outcome = dbtRunner().invoke([*command, "--profiles-dir", str(tmp_path)])
+    assert outcome.success
+    assert not (tmp_path / ".user.yml").exists()
