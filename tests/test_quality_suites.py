@@ -18,7 +18,7 @@ from orchestration.quality import gx_worker
 from orchestration.quality.batch import validate_batch
 from orchestration.quality.gx_validation import validate_frame
 from orchestration.quality.gx_worker import start_worker, stop_worker, validate_marts_in_worker
-from orchestration.quality.marts import data_horizon, validate_marts
+from orchestration.quality.marts import MartBatch, data_horizon, validate_marts
 from orchestration.quality.suites import Rule, Suite, SuiteFileError, load_suites
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
@@ -210,8 +210,47 @@ def test_the_worker_gives_the_outcomes_of_the_calling_process(
     worker = gx_worker._worker
     assert worker is not None and worker.pid != os.getpid()
     there = validate_marts_in_worker(isolated_settings.build_db, wanted)
-    assert there == here
+    assert there == here and list(there) == list(here)  # the same outcomes, in the same order
     assert worker.returncode == 0 and gx_worker._worker is None  # one request, then it ends
+
+
+def test_the_worker_splits_the_marts_in_two_halves_of_about_the_same_gx_time() -> None:
+    def batch(rules: int, rows: int) -> MartBatch:
+        rule = Rule("r", "blocking", "expect_column_to_exist", {"column": "n"}, "why")
+        return MartBatch(
+            Suite("marts", "t", False, (rule,) * rules), pd.DataFrame(index=range(rows)), {}
+        )
+
+    batches = {
+        "a": batch(5, 0),
+        "b": batch(4, 0),
+        "c": batch(3, 0),
+        "d": batch(3, 0),
+        "e": batch(1, 0),
+    }
+    here, there = gx_worker._halves(batches)
+    assert sorted(here + there) == sorted(batches)
+    load = [sum(batches[t].cost() for t in half) for half in (here, there)]
+    assert load == [8, 8]
+    # rows weigh too: one large per-customer mart balances several small suites
+    large = {"large": batch(4, 120_000), **batches}
+    here, there = gx_worker._halves(large)
+    assert here == ["large"] and set(there) == set(batches)
+
+
+def test_an_error_in_the_forked_half_is_raised_in_the_run(isolated_settings: Settings) -> None:
+    write_build_db(isolated_settings)
+    suites = load_suites("marts")
+    unknown = Rule("no_such_expectation", "blocking", "expect_nothing", {"column": "n"}, "why")
+    wanted = {
+        "fct_csat": suites["fct_csat"],
+        "fct_nps": Suite("marts", "fct_nps", False, (unknown,)),
+    }
+    # the suite that fails is the lighter one, so it goes to the forked process
+    halves = gx_worker._halves({t: MartBatch(s, pd.DataFrame(), {}) for t, s in wanted.items()})
+    assert halves == (["fct_csat"], ["fct_nps"])
+    with pytest.raises(KeyError, match="no_such_expectation"):
+        validate_marts_in_worker(isolated_settings.build_db, wanted)
 
 
 def test_an_error_in_the_worker_is_raised_in_the_run(tmp_path: Path) -> None:

@@ -10,8 +10,10 @@ Two reasons:
   starts the worker first thing (`start_worker`), so GX is imported on the other core while
   the run imports its definitions. Elsewhere (UI runs, tests) the worker starts when the
   suites are due.
-The worker validates the build database read-only and leaves the outcomes (counts, never
-values) in a file. It serves that one request and exits. (A worker of its own rather than
+The worker reads the marts from the build database (read-only, then closed) and validates
+them, half of them in a forked copy of itself: GX's work is Python on one core, and nothing
+else runs while the run waits for the suites. It leaves the outcomes (counts, never values)
+in a file, serves that one request and exits. (A worker of its own rather than
 `multiprocessing`: a spawned or forkserver child re-imports the parent's `__main__`, which
 may be no file at all, as under pytest-xdist, and meets PySpark's exit as well.)
 """
@@ -25,9 +27,13 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orchestration.quality.gx_validation import Outcome
 from orchestration.quality.suites import Suite
+
+if TYPE_CHECKING:
+    from orchestration.quality.marts import MartBatch
 
 _worker: subprocess.Popen | None = None
 
@@ -50,13 +56,74 @@ def stop_worker() -> None:
         _worker = None
 
 
+def _pickled(result: object) -> bytes:
+    """`result` pickled; an error that cannot be pickled travels as its type and message."""
+    try:
+        return pickle.dumps(result)
+    except Exception:
+        if not isinstance(result, BaseException):
+            raise
+        return pickle.dumps(RuntimeError(f"{type(result).__name__}: {result}"))
+
+
+def _halves(batches: Mapping[str, MartBatch]) -> tuple[list[str], list[str]]:
+    """The marts split in two of about the same GX time, largest first to the lighter half."""
+    halves: tuple[list[str], list[str]] = ([], [])
+    loads = [0.0, 0.0]
+    for table in sorted(batches, key=lambda t: -batches[t].cost()):
+        lighter = loads.index(min(loads))
+        halves[lighter].append(table)
+        loads[lighter] += batches[table].cost()
+    return halves
+
+
+def _validate_each(batches: Mapping[str, MartBatch], tables: list[str]) -> dict[str, list[Outcome]]:
+    from orchestration.quality.marts import validate_batch
+
+    return {table: validate_batch(batches[table]) for table in tables}
+
+
+def validate_in_two_processes(batches: Mapping[str, MartBatch]) -> dict[str, list[Outcome]]:
+    """Every batch validated, half of the GX time in a forked copy of this process (GX's Python
+    uses one core; the run waits for the suites with the other one idle). Outcomes in the
+    batches' order; an error in either half is raised here."""
+    here, there = _halves(batches)
+    if not there or not hasattr(os, "fork"):
+        return _validate_each(batches, list(batches))
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the copy: validate its half, hand back the outcomes or the error, exit
+        os.close(read_end)
+        try:
+            answer = _pickled(_validate_each(batches, there))
+        except Exception as error:
+            answer = _pickled(error)
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(answer)
+        os._exit(0)
+    os.close(write_end)
+    try:
+        outcomes = _validate_each(batches, here)
+    finally:
+        with os.fdopen(read_end, "rb") as pipe:
+            answer = pipe.read()
+        _, status = os.waitpid(pid, 0)
+    theirs = pickle.loads(answer) if answer else None
+    if not isinstance(theirs, dict):
+        raise theirs or RuntimeError(f"the second GX process ended with status {status}")
+    outcomes |= theirs
+    return {table: outcomes[table] for table in batches}
+
+
 def _validate(build_db: str, suites: Mapping[str, Suite]) -> dict[str, list[Outcome]]:
+    """Read every mart, close the database (no DuckDB handle crosses the fork), validate."""
     import duckdb
 
-    from orchestration.quality.marts import validate_marts
+    from orchestration.quality.marts import read_marts
 
     with duckdb.connect(build_db, read_only=True) as con:
-        return validate_marts(con, suites)
+        batches = read_marts(con, suites)
+    return validate_in_two_processes(batches)
 
 
 def validate_marts_in_worker(
@@ -97,7 +164,7 @@ def _serve() -> None:
         result: object = _validate(build_db, suites)
     except Exception as error:  # handed to the run, which raises it
         result = error
-    Path(answer).write_bytes(pickle.dumps(result))
+    Path(answer).write_bytes(_pickled(result))
 
 
 if __name__ == "__main__":

@@ -15,9 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 
 import duckdb
+import pandas as pd
 
 from orchestration.quality.gx_validation import Outcome, validate_frame
 from orchestration.quality.suites import Suite
@@ -134,6 +136,22 @@ def _frame_sql(table: str, suite: Suite) -> str:
     return f'SELECT * FROM {MARTS_SCHEMA}."{table}"{limit}'
 
 
+@dataclass(frozen=True)
+class MartBatch:
+    """One mart as its suite reads it: the frame (None when the table is missing) and the
+    suite's parameters."""
+
+    suite: Suite
+    frame: pd.DataFrame | None
+    parameters: Mapping[str, str]
+
+    def cost(self) -> float:
+        """GX's time for it, in rules: each rule costs about the same plus its rows' share
+        (about 15 ms a rule, and a 200,000-row frame adds about 250 ms to each)."""
+        rows = 0 if self.frame is None else len(self.frame)
+        return len(self.suite.rules) * (1 + rows / 12_000)
+
+
 def _missing_table(suite: Suite) -> list[Outcome]:
     error = f"table {MARTS_SCHEMA}.{suite.target} does not exist in the build database"
     return [
@@ -142,19 +160,30 @@ def _missing_table(suite: Suite) -> list[Outcome]:
     ]
 
 
+def read_marts(con: duckdb.DuckDBPyConnection, suites: Mapping[str, Suite]) -> dict[str, MartBatch]:
+    """What each suite validates, read from the database (in the suites' order)."""
+    present = mart_tables(con)
+    newest = _newest_periods(con)
+    batches = {}
+    for table, suite in suites.items():
+        if table not in present:
+            batches[table] = MartBatch(suite, None, {})
+            continue
+        horizon = _horizon(newest, family_of(table, newest))
+        frame = con.execute(_frame_sql(table, suite)).df()
+        batches[table] = MartBatch(suite, frame, {"data_horizon": horizon.isoformat()})
+    return batches
+
+
+def validate_batch(batch: MartBatch) -> list[Outcome]:
+    """The suite's outcomes on its mart; a missing table fails every rule."""
+    if batch.frame is None:
+        return _missing_table(batch.suite)
+    return validate_frame(batch.suite, batch.frame, batch.parameters)
+
+
 def validate_marts(
     con: duckdb.DuckDBPyConnection, suites: Mapping[str, Suite]
 ) -> dict[str, list[Outcome]]:
     """Outcomes per mart table for every suite given; a missing table fails every rule."""
-    present = mart_tables(con)
-    newest = _newest_periods(con)
-    outcomes = {}
-    for table, suite in suites.items():
-        if table not in present:
-            outcomes[table] = _missing_table(suite)
-            continue
-        horizon = _horizon(newest, family_of(table, newest))
-        parameters = {"data_horizon": horizon.isoformat()}
-        frame = con.execute(_frame_sql(table, suite)).df()
-        outcomes[table] = validate_frame(suite, frame, parameters)
-    return outcomes
+    return {table: validate_batch(batch) for table, batch in read_marts(con, suites).items()}
