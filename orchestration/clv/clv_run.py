@@ -13,6 +13,7 @@ status `not_available` and the reason; nothing raises.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
@@ -218,22 +219,35 @@ def _fit_row(
     return row
 
 
-def _calibration_rows(
+Window = tuple[dt.date, dt.date, dt.date, dt.date]
+
+
+def _calibration_summary(
     con: duckdb.DuckDBPyConnection,
     orders_sql: str,
     config: ClvConfig,
     first_day: dt.date,
     as_of: dt.date,
-) -> list[dict[str, object]]:
+) -> tuple[Window, pd.DataFrame | None]:
+    """The calibration and holdout windows and the calibration summary (None when the history
+    is too short for a holdout)."""
     calibration_end = as_of - dt.timedelta(days=config.holdout_days)
     window = (first_day, calibration_end, calibration_end + dt.timedelta(days=1), as_of)
     if (calibration_end - first_day).days < config.holdout_days:
+        return window, None
+    return window, rfm.summarize(con, orders_sql, calibration_end, config.unit_days, as_of)
+
+
+def _calibration_rows(
+    window: Window, summary: pd.DataFrame | None, config: ClvConfig
+) -> list[dict[str, object]]:
+    first_day, _, _, as_of = window
+    if summary is None:
         reason = (
             f"history of {(as_of - first_day).days + 1} days is shorter than twice the "
             f"{config.holdout_days}-day holdout: no calibration/holdout check"
         )
         return [_fit_row("calibration", None, None, window, reason)]
-    summary = rfm.summarize(con, orders_sql, calibration_end, config.unit_days, as_of)
     models, reason = _fit_models(summary, config)
     row = _fit_row("calibration", models, summary, window, reason or (models and models.gg_reason))
     if models is None:
@@ -359,9 +373,14 @@ def run_clv(
         f"SELECT min(CAST(ordered_at AS DATE)), max(CAST(ordered_at AS DATE)) FROM ({orders_sql}) "
         "WHERE customer_id IS NOT NULL AND amount IS NOT NULL"
     ).fetchone()
-    rows = _calibration_rows(con, orders_sql, config, first_day, as_of)
+    window, calibration = _calibration_summary(con, orders_sql, config, first_day, as_of)
     summary = rfm.summarize(con, orders_sql, as_of, config.unit_days)
-    models, reason = _fit_models(summary, config)
+    # The calibration fit and the full-history fit are independent, and most of their work is
+    # NumPy and SciPy on whole arrays, outside the GIL: the calibration's runs in a thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        calibration_rows = pool.submit(_calibration_rows, window, calibration, config)
+        models, reason = _fit_models(summary, config)
+        rows = calibration_rows.result()
     full_reason = reason or (models.gg_reason if models else None)
     rows.append(
         _fit_row("full_history", models, summary, (first_day, as_of, None, None), full_reason)
