@@ -93,14 +93,16 @@ def validate_in_two_processes(batches: Mapping[str, MartBatch]) -> dict[str, lis
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the copy: validate its half, hand back the outcomes or the error, exit
-        os.close(read_end)
-        try:
-            answer = _pickled(_validate_each(batches, there))
-        except Exception as error:
-            answer = _pickled(error)
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(answer)
-        os._exit(0)
+        try:  # whatever happens, the copy never returns into the worker's code
+            os.close(read_end)
+            try:
+                answer = _pickled(_validate_each(batches, there))
+            except BaseException as error:
+                answer = _pickled(error)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(answer)
+        finally:
+            os._exit(0)
     os.close(write_end)
     try:
         outcomes = _validate_each(batches, here)
