@@ -147,6 +147,33 @@ def test_the_asset_writes_both_targets_and_a_rerun_retrains_nothing(
     assert all(c.asset_key == KEYS[targets.SUPPORT_CARD_TABLE] for c in checks.values())
 
 
+def test_both_targets_at_once_write_what_one_after_the_other_writes(
+    planted: Warehouse, tmp_path: Path
+) -> None:
+    """The asset refreshes both targets in threads, on cursors of one database: the tables
+    are the ones a refresh of one target after the other writes, to the last bit."""
+    from orchestration.churn_risk.cadence import Refresh
+    from orchestration.churn_risk.risk_refresh import refresh_target, refresh_targets
+
+    contents = []
+    for name in ("one_after_the_other", "at_once"):
+        db = tmp_path / name / "build.duckdb"
+        db.parent.mkdir()
+        shutil.copy(planted.build_db, db)
+        refresh = Refresh(tmp_path / name / "models", NOW, MARTS_SCHEMA, full_refresh=True)
+        with duckdb.connect(str(db)) as con:
+            for target in targets.SUPPORT_NEED_TARGETS:
+                pipeline.create_tables(con, target, MARTS_SCHEMA)
+            if name == "at_once":
+                outcomes = refresh_targets(con, targets.SUPPORT_NEED_TARGETS, refresh)
+            else:
+                outcomes = [refresh_target(con, t, refresh) for t in targets.SUPPORT_NEED_TARGETS]
+        assert [o.action for o in outcomes] == ["retrained", "retrained"]
+        contents.append(_contents(db))
+    assert contents[0] == contents[1]
+    assert len(contents[0][1]) > 100  # predictions were written
+
+
 def test_without_contact_history_both_targets_say_not_available(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "empty.duckdb")) as con:
         for target in targets.SUPPORT_NEED_TARGETS:

@@ -3,6 +3,8 @@ or score the current snapshot with the stored model under its version."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
@@ -106,3 +108,21 @@ def refresh_target(
         ),
     )
     return Outcome(RETRAINED, reason, result, str(card["model_version"]))
+
+
+def refresh_targets(
+    con: duckdb.DuckDBPyConnection, targets: Sequence[Target], refresh: cadence.Refresh
+) -> list[Outcome]:
+    """`refresh_target` for several targets at once, each in a thread on a cursor of its own.
+
+    A target's work is NumPy, SciPy and scikit-learn on whole arrays, mostly outside the GIL,
+    and DuckDB lets two connections of one database write different rows of the same tables
+    (the targets' rows are keyed by target). A cursor sees the database's tables, not frames
+    registered on `con`. The tables must exist (`create_tables`) before."""
+
+    def refresh_one(target: Target) -> Outcome:
+        with con.cursor() as cursor:
+            return refresh_target(cursor, target, refresh)
+
+    with ThreadPoolExecutor(max_workers=max(len(targets), 1)) as pool:
+        return list(pool.map(refresh_one, targets))

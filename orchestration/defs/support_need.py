@@ -86,7 +86,7 @@ def support_need_risk(
     model; write what changed."""
     # scikit-learn and SciPy load when the step runs, not when Dagster loads the definitions
     from orchestration.churn_risk.pipeline import create_tables
-    from orchestration.churn_risk.risk_refresh import RETRAINED, refresh_target
+    from orchestration.churn_risk.risk_refresh import RETRAINED, refresh_targets
 
     settings = settings.get()
     refresh = model_refresh(context, settings)
@@ -95,7 +95,8 @@ def support_need_risk(
     with only_transient_retried(), settings.connect_build() as con:
         for target in SUPPORT_NEED_TARGETS:
             create_tables(con, target, MARTS_SCHEMA)
-            outcome = refresh_target(con, target, refresh)
+        outcomes = refresh_targets(con, SUPPORT_NEED_TARGETS, refresh)  # both at once
+        for target, outcome in zip(SUPPORT_NEED_TARGETS, outcomes, strict=True):
             actions[target.name] = outcome.action
             message = f"{target.name} {outcome.action}: {outcome.reason}"
             if outcome.result is not None:
