@@ -162,8 +162,6 @@ def test_both_targets_at_once_write_what_one_after_the_other_writes(
         shutil.copy(planted.build_db, db)
         refresh = Refresh(tmp_path / name / "models", NOW, MARTS_SCHEMA, full_refresh=True)
         with duckdb.connect(str(db)) as con:
-            for target in targets.SUPPORT_NEED_TARGETS:
-                pipeline.create_tables(con, target, MARTS_SCHEMA)
             if name == "at_once":
                 outcomes = refresh_targets(con, targets.SUPPORT_NEED_TARGETS, refresh)
             else:

@@ -13,6 +13,7 @@ from orchestration.churn_risk import cadence
 from orchestration.churn_risk.pipeline import (
     ChurnResult,
     Target,
+    create_tables,
     current_as_of,
     input_fingerprint,
     model_config,
@@ -118,7 +119,10 @@ def refresh_targets(
     A target's work is NumPy, SciPy and scikit-learn on whole arrays, mostly outside the GIL,
     and DuckDB lets two connections of one database write different rows of the same tables
     (the targets' rows are keyed by target). A cursor sees the database's tables, not frames
-    registered on `con`. The tables must exist (`create_tables`) before."""
+    registered on `con`. The tables are created first, one after the other: two threads
+    creating the same table would conflict."""
+    for target in targets:
+        create_tables(con, target, refresh.schema)
 
     def refresh_one(target: Target) -> Outcome:
         with con.cursor() as cursor:

@@ -85,7 +85,6 @@ def support_need_risk(
     """Per target: retrain when due (time split, gate, score), else score with the stored
     model; write what changed."""
     # scikit-learn and SciPy load when the step runs, not when Dagster loads the definitions
-    from orchestration.churn_risk.pipeline import create_tables
     from orchestration.churn_risk.risk_refresh import RETRAINED, refresh_targets
 
     settings = settings.get()
@@ -93,8 +92,6 @@ def support_need_risk(
     actions: dict[str, str] = {}
     checks = []
     with only_transient_retried(), settings.connect_build() as con:
-        for target in SUPPORT_NEED_TARGETS:
-            create_tables(con, target, MARTS_SCHEMA)
         outcomes = refresh_targets(con, SUPPORT_NEED_TARGETS, refresh)  # both at once
         for target, outcome in zip(SUPPORT_NEED_TARGETS, outcomes, strict=True):
             actions[target.name] = outcome.action
