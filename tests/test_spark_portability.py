@@ -13,6 +13,7 @@ import re
 import time
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 import yaml
@@ -69,6 +70,27 @@ def test_comparison_reports_a_different_value_a_missing_row_and_a_missing_column
     assert compare_frames(duck, pd.DataFrame({"k": ["a"], "x": [1.0]}))
     assert compare_frames(duck, pd.DataFrame({"k": ["a", "b"]}))
     assert compare_frames(duck, pd.DataFrame({"k": ["a", "b"], "x": [1.0, None]}))
+
+
+def test_a_tie_rounded_the_other_way_is_noted_not_a_difference() -> None:
+    """0.8153125 (a share of the 2,000-customer demo, 1 - (0.88 - 0.6953125)) to 6 places:
+    DuckDB rounds the double's binary value (0.81531249999...) down, Spark the decimal 0.8153125
+    half up. That pair alone is let through, and named in the report."""
+    with duckdb.connect() as con:
+        assert con.execute("select round(0.8153125::double, 6)").fetchone()[0] == 0.815312
+    duck = pd.DataFrame({"k": ["a", "b"], "x": [0.815312, -0.815312]})
+    notes: list[str] = []
+    spark = pd.DataFrame({"k": ["a", "b"], "x": [0.815313, -0.815313]})
+    assert compare_frames(duck, spark, notes) == []
+    assert notes == [
+        "column x: a tie rounded the other way (DuckDB vs Spark): 0.815312 vs 0.815313; "
+        "-0.815312 vs -0.815313"
+    ]
+    # The other way round, two units apart, or a tie the double holds exactly (0.6953125 is
+    # 89/128: both engines round it up) are differences.
+    for duck_x, spark_x in [(0.815313, 0.815312), (0.815312, 0.815314), (0.695312, 0.695313)]:
+        one = pd.DataFrame({"k": ["a"], "x": [duck_x]})
+        assert compare_frames(one, pd.DataFrame({"k": ["a"], "x": [spark_x]}))
 
 
 @pytest.mark.slow
