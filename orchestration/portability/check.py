@@ -61,12 +61,17 @@ def ensure_spark_available() -> None:
 
 
 def run_spark_check(
-    build_db: Path, work_dir: Path, data_tests: bool = True, timeout: int = 3600
+    build_db: Path,
+    work_dir: Path,
+    data_tests: bool = True,
+    timeout: int = 3600,
+    java_options: str = "",
 ) -> SparkCheck:
     """Build every portable model on a local Spark from `build_db`'s sources; compare marts.
 
     `data_tests=False` builds seeds and models only (dbt's data tests already ran on DuckDB;
-    the CI test uses it to stay within its time). Unit tests never run on Spark: they check
+    the CI test uses it to stay within its time, and `java_options` to tune the JVM for its
+    small demo). Unit tests never run on Spark: they check
     the metric math, which does not depend on the engine, and dbt builds their fixtures as
     CTEs that the Spark implementation of `people_suppression` (scratch tables) cannot read.
     """
@@ -78,6 +83,8 @@ def run_spark_check(
     command = [sys.executable, "-m", "orchestration.portability.spark_job", "--work", str(work_dir)]
     if not data_tests:
         command.append("--no-data-tests")
+    if java_options:
+        command.append(f"--java-options={java_options}")
     log = work_dir / "spark_build.log"
     with log.open("w") as out:
         result = subprocess.run(

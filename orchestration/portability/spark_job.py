@@ -17,8 +17,9 @@ from orchestration.portability.spark_paths import SparkPaths
 from orchestration.settings import DBT_PROJECT_DIR
 
 
-def spark_session(paths: SparkPaths):  # -> pyspark.sql.SparkSession
-    """The local session the `spark` dbt target configures (dbt_project/profiles.yml)."""
+def spark_session(paths: SparkPaths, java_options: str = ""):  # -> pyspark.sql.SparkSession
+    """The local session the `spark` dbt target configures (dbt_project/profiles.yml), with
+    `java_options` added to the driver JVM's options."""
     import yaml
     from pyspark.sql import SparkSession
 
@@ -28,6 +29,8 @@ def spark_session(paths: SparkPaths):  # -> pyspark.sql.SparkSession
     builder = SparkSession.builder.enableHiveSupport().config("spark.sql.ansi.enabled", "false")
     for key, value in params.items():
         rendered = str(value).replace("{{ env_var('EMPATHY_SPARK_DIR', '../data/spark') }}", root)
+        if key == "spark.driver.extraJavaOptions" and java_options:
+            rendered = f"{java_options} {rendered}"
         builder = builder.config(key, rendered)
     return builder.getOrCreate()
 
@@ -66,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-data-tests", action="store_true", help="seeds and models only (no data tests)"
     )
+    parser.add_argument("--java-options", default="", help="more options for the driver JVM")
     args = parser.parse_args(argv)
     paths = SparkPaths(Path(args.work))
 
@@ -92,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     exclude += [f"{m.model}+" for m in non_portable_models(paths.dbt_target / "manifest.json")]
     if args.no_data_tests:
         exclude.append("resource_type:test")
-    spark = spark_session(paths)
+    spark = spark_session(paths, args.java_options)
     spark.sparkContext.setLogLevel("ERROR")
     register_sources(spark, paths.sources)
     dbt_args = ["build", *common, "--exclude", *exclude]
