@@ -71,9 +71,9 @@ def run_spark_check(
 
     `data_tests=False` builds seeds and models only (dbt's data tests already ran on DuckDB;
     the CI test uses it to stay within its time, and `java_options` to tune the JVM for its
-    small demo). Unit tests never run on Spark: they check
-    the metric math, which does not depend on the engine, and dbt builds their fixtures as
-    CTEs that the Spark implementation of `people_suppression` (scratch tables) cannot read.
+    small demo). Unit tests never run on Spark: they check the metric math, which does not
+    depend on the engine, and dbt builds their fixtures as CTEs that the Spark implementation
+    of `people_suppression` (scratch tables) cannot read.
     """
     ensure_spark_available()
     started = time.monotonic()
