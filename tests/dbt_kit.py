@@ -58,10 +58,17 @@ def _close_dbt_database() -> None:
         environment.close()
 
 
-def run_dbt(build_db: Path, *args: str, work_dir: Path | None = None, check: bool = True):
+def run_dbt(
+    build_db: Path,
+    *args: str,
+    work_dir: Path | None = None,
+    check: bool = True,
+    project_dir: Path = DBT_PROJECT_DIR,
+):
     """`dbt <args>` on `build_db`; asserts success unless `check` is false.
 
-    `work_dir` holds dbt's target and log folders (default: the database's folder).
+    `work_dir` holds dbt's target and log folders (default: the database's folder);
+    `project_dir` is a dbt project using the product's profile (default: the product's).
     """
     from dbt.cli.main import dbtRunner
 
@@ -79,7 +86,7 @@ def run_dbt(build_db: Path, *args: str, work_dir: Path | None = None, check: boo
     command = [
         *args,
         "--project-dir",
-        str(DBT_PROJECT_DIR),
+        str(project_dir),
         "--profiles-dir",
         str(DBT_PROJECT_DIR),
         "--target-path",
