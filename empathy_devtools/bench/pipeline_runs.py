@@ -102,7 +102,7 @@ def parse_as_installed(root: Path) -> float:
 def parsed_whole_project(root: Path) -> bool:
     """Whether dbt's last build under `root` parsed the whole project (its parse state did
     not fit: another profile, dbt version or project variables)."""
-    log = _run_target(root) / "dbt.log"
+    log = _run_target(root) / "dbt_console.log"
     return "Unable to do partial parsing" in log.read_text("utf-8", errors="replace")
 
 

@@ -52,9 +52,11 @@ PIPELINE_JOB = "empathy_pipeline"
 # Unit tests check the metric math on fixed inputs: they run in CI (tests/test_dbt_unit_tests.py),
 # not on every production build, where they would test the same code against the same inputs.
 PRODUCTION_EXCLUDE = ("--exclude", "resource_type:unit_test")
-# dbt's file log at debug level writes every SQL statement (~20 MB per build) and costs about a
-# sixth of dbt's CPU time; at info level it keeps a line per node, as the console log does.
-FILE_LOG_LEVEL = ("--log-level-file", "info")
+# No dbt file log: it would repeat the console's events, which dagster-dbt reads as JSON from
+# dbt's output and echoes (to the step's log, or `dbt_console.log` under `empathy run`), and
+# writing each event a second time as JSON cost the demo's build about 2 s (DECISIONLOG,
+# "One statement per table").
+FILE_LOG_LEVEL = ("--log-level-file", "none")
 
 
 @contextmanager
