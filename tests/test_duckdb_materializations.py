@@ -97,7 +97,7 @@ def test_a_rebuild_replaces_the_relation_and_leaves_nothing_beside_it(
         "plain": ("BASE TABLE", [2]),
     }
     compiled = next((database.parent / "target" / "run").rglob("plain.sql")).read_text()
-    assert compiled.lstrip().startswith('drop table "materializations"."main"."plain";')
+    assert compiled.lstrip().startswith('drop table if exists "materializations"."main"."plain";')
 
 
 def test_a_failed_build_leaves_the_previous_relation_as_it_was(

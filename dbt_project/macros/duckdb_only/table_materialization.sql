@@ -38,7 +38,7 @@
   {%- set create_sql = caller() %}
   {% call statement("main") -%}
     {% if existing is not none and existing.type == relation.type -%}
-      drop {{ relation.type }} {{ relation }};
+      drop {{ relation.type }} if exists {{ relation }};
     {%- endif %}
     {{ create_sql }}
   {%- endcall %}
