@@ -20,13 +20,14 @@ setup: $(VENV)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
 # pip byte-compiles what it installs on one core, `compileall` on every core (a fresh install
 # here: 85 -> 42 + 24 s, and 86 -> 78 s). The compiled files are needed: Python reads them at
-# every start and, where PYTHONDONTWRITEBYTECODE is set, would not write them itself.
+# every start and, where PYTHONDONTWRITEBYTECODE is set, would not write them itself. A file that
+# does not compile (a package's test data, say) is reported and, as pip does, not fatal.
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --no-compile -e '.[dev]'
-	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib
+	-$(BIN)/python -m compileall -q -j 0 $(VENV)/lib
 	touch $@
 
 # dbt-spark and PySpark (the `spark` extra): for the Spark portability test and spark-check.
