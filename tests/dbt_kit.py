@@ -32,12 +32,12 @@ PARSE_STATE_FILE = "partial_parse.msgpack"  # dbt's parse state in a target fold
 PARSE_STATE_DIR: Path | None = None
 
 
-def _shared_state(build_db: Path) -> Path | None:
-    """This worker's newest parse state for a profile like the one `build_db` gets."""
+def _shared_state(build_db: Path, project_dir: Path) -> Path | None:
+    """This worker's newest parse state of `project_dir` for a profile like `build_db` gets."""
     if PARSE_STATE_DIR is None:
         return None
     memory = os.environ.get("EMPATHY_DBT_MEMORY_LIMIT", "default")
-    return PARSE_STATE_DIR / f"{build_db.name}-{memory}.msgpack"
+    return PARSE_STATE_DIR / f"{project_dir.name}-{build_db.name}-{memory}.msgpack"
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def run_dbt(
     from dbt.cli.main import dbtRunner
 
     work = work_dir or build_db.parent
-    state, shared = work / "target" / PARSE_STATE_FILE, _shared_state(build_db)
+    state, shared = work / "target" / PARSE_STATE_FILE, _shared_state(build_db, project_dir)
     if shared is not None and shared.exists() and not state.exists():
         state.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shared, state)
